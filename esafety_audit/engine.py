@@ -1,0 +1,327 @@
+"""The scoring engine: a rubric and a school's answers in, a :class:`Result` out.
+
+``evaluate`` is pure and deterministic. It reads no files, prints nothing and
+imports no YAML, template or CLI code (a test keeps it that way). Every
+threshold and sentence it uses comes from the rubric.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .models import (
+    JUDGEMENT_ORDER,
+    STATUSES,
+    Answers,
+    AreaResult,
+    Criterion,
+    CriterionResult,
+    Framework,
+    VersionRef,
+    FrameworkResult,
+    Gap,
+    Judgement,
+    LimitingIndicator,
+    Result,
+    Rubric,
+    SchoolSummary,
+    Status,
+)
+from .rules import Context
+
+
+def school_key_stages(rubric: Rubric, answers: Answers) -> list[str]:
+    """The key stages a school teaches: its own list if given, else its phase's."""
+    if answers.school.key_stages:
+        return list(answers.school.key_stages)
+    return list(rubric.bank.phases.get(answers.school.phase, []))
+
+
+def evaluate(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None = None) -> Result:
+    """Score a school's answers against the selected frameworks (default: all, or the file's)."""
+    wanted = list(frameworks or answers.frameworks or [f.id for f in rubric.frameworks])
+    selected = [rubric.framework(fid) for fid in wanted]
+    key_stages = school_key_stages(rubric, answers)
+    values = {qid: a.value for qid, a in answers.answers.items() if a.value is not None}
+    ctx = Context(values, rubric.bank.questions(), answers.school.review_date)
+    scope = _Scope(answers, frozenset(key_stages), ctx)
+
+    framework_results, areas, criteria, limiting, gaps = [], [], [], [], []
+    for framework in selected:
+        scored = [scope.judge(c, framework.scoring.partly_credit) for c in framework.criteria]
+        f_areas = [_area(framework, area.id, area.title, scored) for area in framework.areas]
+        f_limiting = [s for s in scored if s.is_limiting]
+        framework_results.append(_framework_result(framework, scored, f_areas, f_limiting))
+        areas.extend(f_areas)
+        criteria.extend(s.as_result() for s in scored)
+        limiting.extend(f_limiting)
+        gaps.extend(_gap(framework, s, answers) for s in scored if s.status in ("not_met", "partly_met"))
+
+    weights = {c.id: c.weight for c in criteria}
+    gaps.sort(key=lambda g: (g.priority_rank, -weights[g.criterion], g.criterion))
+    judged = [f for f in framework_results if f.judgement is not None]
+    worst = min(judged, key=lambda f: JUDGEMENT_ORDER.index(f.judgement or "inadequate"), default=None)
+    return Result(
+        school=SchoolSummary(
+            name=answers.school.name,
+            urn=answers.school.urn,
+            phase=answers.school.phase,
+            key_stages=key_stages,
+            review_date=answers.school.review_date,
+            completed_by=answers.school.completed_by,
+        ),
+        question_bank=VersionRef(id=rubric.bank.id, version=rubric.bank.version),
+        frameworks=framework_results,
+        judgement=worst.judgement if worst else None,
+        judgement_label=worst.judgement_label if worst else None,
+        judgement_reason=_overall_reason(worst, judged),
+        score=_weighted([(c.weight, c.score) for c in criteria]),
+        coverage=_coverage([c.status for c in criteria]),
+        areas=areas,
+        limiting=[s.criterion.id for s in limiting],
+        limiting_detail=[
+            LimitingIndicator(
+                id=s.criterion.id,
+                framework=s.criterion.framework,
+                title=s.criterion.title,
+                statement=s.criterion.statement,
+                reasons=s.reasons,
+            )
+            for s in limiting
+        ],
+        criteria=criteria,
+        gaps=gaps,
+        unanswered=_unanswered(selected, scope, values),
+    )
+
+
+@dataclass(frozen=True)
+class _Scored:
+    criterion: Criterion
+    status: Status
+    credit: float | None  # 0..1, None when not applicable
+    reasons: list[str]
+
+    @property
+    def is_limiting(self) -> bool:
+        return self.criterion.kind == "inadequate_indicator" and self.status == "not_met"
+
+    def as_result(self) -> CriterionResult:
+        c = self.criterion
+        return CriterionResult(
+            id=c.id,
+            framework=c.framework,
+            area=c.area,
+            kind=c.kind,
+            title=c.title,
+            statement=c.statement,
+            status=self.status,
+            score=None if self.credit is None else round(self.credit * 100, 1),
+            weight=c.weight,
+            reasons=self.reasons,
+            questions=c.rule.questions(),
+        )
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What judging one criterion needs to know about the school."""
+
+    answers: Answers
+    key_stages: frozenset[str]
+    ctx: Context
+
+    def judge(self, criterion: Criterion, partly_credit: float) -> _Scored:
+        status, reasons = self._status(criterion)
+        credit = partly_credit if status == "partly_met" else _CREDIT[status]
+        return _Scored(criterion, status, credit, reasons)
+
+    def applies(self, criterion: Criterion) -> bool:
+        return criterion.applies_to.matches(self.answers.school.phase, self.key_stages)
+
+    def _status(self, criterion: Criterion) -> tuple[Status, list[str]]:
+        rule = criterion.rule
+        if not self.applies(criterion):
+            return "not_applicable", [self._why_not_applicable(criterion)]
+        if rule.applies is not None:
+            applies = rule.applies.evaluate(self.ctx)
+            if applies.value is False:
+                return "not_applicable", ["Does not apply here: " + "; ".join(applies.reasons)]
+        if rule.triggered is not None:
+            found = rule.triggered.evaluate(self.ctx)
+            status: Status = {True: "not_met", False: "met", None: "unanswered"}[found.value]  # type: ignore[assignment]
+            return status, list(found.reasons)
+        assert rule.met is not None  # loading guarantees one of met / triggered
+        met = rule.met.evaluate(self.ctx)
+        if met.value is True:
+            return "met", list(met.reasons)
+        partly = rule.partly.evaluate(self.ctx) if rule.partly is not None else None
+        if partly is not None and partly.value is True:
+            return "partly_met", [*met.reasons, *partly.reasons]
+        if met.value is None:
+            return "unanswered", list(met.reasons)
+        return "not_met", list(met.reasons)
+
+    def _why_not_applicable(self, criterion: Criterion) -> str:
+        stages = ", ".join(ks.upper() for ks in sorted(self.key_stages)) or "none"
+        wanted = criterion.applies_to
+        if wanted.key_stages and not self.key_stages.intersection(wanted.key_stages):
+            needed = ", ".join(ks.upper() for ks in wanted.key_stages)
+            return f"Not applicable: this applies to {needed}; the school teaches {stages}."
+        return f"Not applicable: this does not apply to {self.answers.school.phase} schools."
+
+
+# Credit for each status; partly met takes the framework's scoring.partly_credit.
+_CREDIT: dict[Status, float | None] = {
+    "met": 1.0,
+    "not_met": 0.0,
+    "unanswered": 0.0,
+    "not_applicable": None,
+}
+
+
+def _weighted(pairs: Sequence[tuple[float, float | None]]) -> float | None:
+    scored = [(w, s) for w, s in pairs if s is not None]
+    total = sum(w for w, _ in scored)
+    if not total:
+        return None
+    return round(sum(w * s for w, s in scored) / total, 1)
+
+
+def _coverage(statuses: Sequence[Status]) -> float:
+    applicable = [s for s in statuses if s != "not_applicable"]
+    if not applicable:
+        return 100.0
+    return round(100 * sum(s != "unanswered" for s in applicable) / len(applicable), 1)
+
+
+def _area(framework: Framework, area_id: str, title: str, scored: Sequence[_Scored]) -> AreaResult:
+    mine = [s for s in scored if s.criterion.area == area_id]
+    score = _weighted([(s.criterion.weight, None if s.credit is None else s.credit * 100)
+                       for s in mine])
+    band = None
+    if score is not None:
+        band = next(b for b in framework.scoring.ratings if score >= b.min_score)
+    counts: dict[Status, int] = {status: 0 for status in STATUSES}
+    for s in mine:
+        counts[s.status] += 1
+    return AreaResult(
+        id=area_id,
+        framework=framework.id,
+        title=title,
+        score=score,
+        coverage=_coverage([s.status for s in mine]),
+        rating=band.rating if band else None,
+        rating_label=band.label if band else None,
+        counts=counts,
+    )
+
+
+def _framework_result(
+    framework: Framework,
+    scored: Sequence[_Scored],
+    areas: Sequence[AreaResult],
+    limiting: Sequence[_Scored],
+) -> FrameworkResult:
+    score = _weighted([(s.criterion.weight, None if s.credit is None else s.credit * 100)
+                       for s in scored])
+    coverage = _coverage([s.status for s in scored])
+    judgement, label, reason = _judge(framework, score, coverage, areas, limiting)
+    return FrameworkResult(
+        id=framework.id,
+        title=framework.title,
+        version=framework.version,
+        score=score,
+        coverage=coverage,
+        judgement=judgement,
+        judgement_label=label,
+        judgement_reason=reason,
+    )
+
+
+def _judge(
+    framework: Framework,
+    score: float | None,
+    coverage: float,
+    areas: Sequence[AreaResult],
+    limiting: Sequence[_Scored],
+) -> tuple[Judgement | None, str | None, str | None]:
+    levels = framework.scoring.judgement
+    if not levels:
+        return None, None, None
+    wording = framework.scoring.wording
+    if limiting:
+        worst = levels[-1]
+        first = limiting[0].criterion.title
+        more = len(limiting) - 1
+        text = wording.limiting.format(label=worst.label, indicator=first, more=more,
+                                       others=_others(more))
+        return worst.level, worst.label, text
+    reds = sum(a.rating == "red" for a in areas)
+    value = score or 0.0
+    for level in levels:
+        if (value >= level.min_score and coverage >= level.min_coverage
+                and (level.max_red_areas is None or reds <= level.max_red_areas)):
+            text = wording.level.format(label=level.label, score=_num(value),
+                                        coverage=_num(coverage), red_areas=reds)
+            return level.level, level.label, text
+    raise AssertionError("the last judgement level has no thresholds")  # pragma: no cover
+
+
+def _others(more: int) -> str:
+    if more == 0:
+        return ""
+    return f" (and {more} more indicator{'s' if more > 1 else ''} of inadequate practice)"
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _overall_reason(worst: FrameworkResult | None, judged: Sequence[FrameworkResult]) -> str | None:
+    if worst is None:
+        return None
+    if len(judged) == 1:
+        return worst.judgement_reason
+    return f"{worst.judgement_reason} (the lowest of the {len(judged)} frameworks' judgements: {worst.title})"
+
+
+def _gap(framework: Framework, s: _Scored, answers: Answers) -> Gap:
+    c = s.criterion
+    rules = framework.scoring.priorities
+    rank, rule = next(
+        (i, r) for i, r in enumerate(rules, 1)
+        if s.status in r.statuses and (not r.kinds or c.kind in r.kinds) and c.weight >= r.min_weight
+    )
+    owner, due = None, None
+    for qid in c.rule.questions():
+        plan = answers.answers.get(qid)
+        if plan is not None and plan.action is not None:
+            owner, due = plan.action.owner, plan.action.due
+            break
+    return Gap(
+        criterion=c.id,
+        framework=framework.id,
+        area=c.area,
+        title=c.title,
+        status=s.status,
+        priority=rule.priority,
+        priority_label=rule.label,
+        priority_rank=rank,
+        action=c.action,
+        owner=owner,
+        due=due,
+    )
+
+
+def _unanswered(frameworks: Sequence[Framework], scope: _Scope, values: dict[str, Any]) -> list[str]:
+    seen: dict[str, None] = {}
+    for f in frameworks:
+        for c in f.criteria:
+            if scope.applies(c):
+                for qid in c.rule.questions():
+                    if qid not in values:
+                        seen[qid] = None
+    return list(seen)

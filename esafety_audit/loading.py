@@ -1,0 +1,529 @@
+"""Loading: the only place that reads files. YAML in, validated models out.
+
+Every problem in a file is collected with its line and column before anything
+is raised, so that a whole list of fixes can be made in one go.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, Problem
+from .models import (
+    Answer,
+    Answers,
+    Criterion,
+    Framework,
+    Question,
+    QuestionBank,
+    Rubric,
+    Section,
+)
+from .rules import Condition, RuleProblem, parse_condition, suggest
+from .yamlfile import YamlDocument, format_path, read_yaml
+
+PACKAGE_DATA = Path(__file__).parent / "data"
+SOURCE_ROOT = Path(__file__).parent.parent
+
+
+def data_dir(name: str) -> Path:
+    """Where the shipped ``criteria`` or ``questionnaires`` folder is.
+
+    An installed wheel carries them inside the package; a source checkout
+    (or an editable install) has them at the top of the repository.
+    """
+    packaged = PACKAGE_DATA / name
+    return packaged if packaged.is_dir() else SOURCE_ROOT / name
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be shown: relative to the working folder if inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- pydantic errors
+
+
+def _field_names(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """The keys allowed at ``loc`` inside ``model``, for 'unknown key' messages."""
+    annotation: Any = model
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(part))
+            if field is None:
+                return []
+            annotation = field.annotation
+        elif get_origin(annotation) in (list, dict):
+            annotation = get_args(annotation)[-1]
+        else:
+            return []
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` as ``X``."""
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    if get_origin(annotation) not in (list, dict) and len(args) == 1:
+        return args[0]
+    return annotation
+
+
+def _friendly(error: Mapping[str, Any], allowed: list[str]) -> str:
+    kind = error["type"]
+    loc = error["loc"]
+    name = str(loc[-1]) if loc else "value"
+    given = error.get("input")
+    if kind == "missing":
+        return f"'{name}' is missing; add it"
+    if kind == "extra_forbidden":
+        hint = suggest(name, allowed)
+        listing = f"; allowed keys: {', '.join(allowed)}" if allowed else ""
+        return f"unknown key '{name}'{hint}{listing}"
+    if kind == "literal_error":
+        return f"{given!r} is not allowed for '{name}'; use one of: {error['ctx']['expected']}"
+    if kind.startswith("date"):
+        return f"{given!r} is not a date for '{name}'; write it as YYYY-MM-DD, e.g. 2026-09-01"
+    if kind == "string_pattern_mismatch" and name == "urn":
+        return f"{given!r} is not a URN; use the school's 6 or 7 digit unique reference number"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{given!r} is not a valid '{name}': use lower-case letters, digits "
+            "and underscores, starting with a letter"
+        )
+    if kind in ("model_type", "dict_type"):
+        return f"'{name}' should be a mapping of keys to values, not {_what(given)}"
+    if kind == "list_type":
+        return f"'{name}' should be a list, not {_what(given)}"
+    return f"'{name}': {error['msg']}"
+
+
+def _what(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{value!r}"
+
+
+def pydantic_problems(
+    doc: YamlDocument,
+    exc: ValidationError,
+    model: type[BaseModel],
+    prefix: tuple[str | int, ...] = (),
+) -> list[Problem]:
+    """Each pydantic error as a :class:`Problem` at its place in the file."""
+    problems = []
+    for error in exc.errors():
+        loc = tuple(part for part in error["loc"] if not str(part).startswith("function-"))
+        path = (*prefix, *loc)
+        key = error["type"] == "extra_forbidden"
+        message = _friendly(error, _field_names(model, loc[:-1]))
+        if error["type"] == "missing":
+            problems.append(doc.problem(path[:-1], message, key=True))
+        else:
+            problems.append(doc.problem(path, message, key=key))
+    return problems
+
+
+def _validate(
+    model: type[BaseModel],
+    data: Any,
+    doc: YamlDocument,
+    problems: list[Problem],
+    prefix: tuple[str | int, ...] = (),
+) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(doc, exc, model, prefix))
+        return None
+
+
+def _require_mapping(doc: YamlDocument, expected: str) -> dict[str, Any]:
+    if not isinstance(doc.data, dict):
+        found = "a list" if isinstance(doc.data, list) else f"a single value ({doc.data!r})"
+        raise InputError([doc.problem((), f"expected a mapping with {expected}, found {found}")])
+    return doc.data
+
+
+def _read_mapping(path: Path, expected: str) -> tuple[YamlDocument, dict[str, Any]]:
+    doc = read_yaml(path, _shown(path))
+    return doc, _require_mapping(doc, expected)
+
+
+# --------------------------------------------------------------------------- question bank
+
+
+def load_bank(folder: Path) -> tuple[QuestionBank, dict[str, Problem]]:
+    """The question bank: ``bank.yaml`` and every file in ``questions/``.
+
+    Returns the bank and, for each question id, a problem located at its
+    definition, used later to report questions no criterion reads.
+    """
+    problems: list[Problem] = []
+    doc, header = _read_mapping(folder / "bank.yaml", "id, title, version, published and phases")
+    files = sorted((folder / "questions").glob("*.yaml"))
+    if not files:
+        problems.append(doc.problem((), f"no question files found in {_shown(folder / 'questions')}"))
+    sections: dict[str, Section] = {}
+    places: dict[str, Problem] = {}
+    for file in files:
+        qdoc, data = _read_mapping(file, "a 'sections' list")
+        parsed = _validate(_SectionsFile, data, qdoc, problems)
+        if parsed is None:
+            continue
+        for s_index, section in enumerate(parsed.sections):
+            for q_index, question in enumerate(section.questions):
+                where = ("sections", s_index, "questions", q_index)
+                trouble = _question_problem(question)
+                if trouble:
+                    problems.append(qdoc.problem((*where, "type"), trouble))
+                if question.id in places:
+                    first = places[question.id]
+                    problems.append(
+                        qdoc.problem(
+                            (*where, "id"),
+                            f"question id '{question.id}' is defined twice "
+                            f"(first at {first.file}:{first.line}); ids must be unique",
+                        )
+                    )
+                places[question.id] = qdoc.problem((*where, "id"), "")
+            merged = sections.get(section.id)
+            questions = [q.model_copy(update={"section": section.id}) for q in section.questions]
+            if merged is None:
+                sections[section.id] = section.model_copy(update={"questions": questions})
+            else:
+                sections[section.id] = merged.model_copy(
+                    update={"questions": [*merged.questions, *questions]}
+                )
+    bank = _validate(QuestionBank, {**header, "sections": []}, doc, problems)
+    if problems:
+        raise InputError(problems)
+    return bank.model_copy(update={"sections": list(sections.values())}), places
+
+
+class _SectionsFile(BaseModel):
+    model_config = {"extra": "forbid"}
+    sections: list[Section]
+
+
+_CHOICE_TYPES = ("single_choice", "multiple_choice")
+
+
+def _question_problem(question: Question) -> str | None:
+    if question.type in _CHOICE_TYPES and not question.choices:
+        return f"a {question.type} question needs 'choices'"
+    if question.type not in _CHOICE_TYPES and question.choices:
+        return f"a {question.type} question takes no 'choices'; use single_choice or multiple_choice"
+    return None
+
+
+# --------------------------------------------------------------------------- frameworks
+
+
+def load_framework(path: Path, questions: Mapping[str, Question]) -> Framework:
+    """One rubric file, its rules parsed and every cross-reference checked."""
+    doc, data = _read_mapping(path, "a framework header and 'criteria'")
+    problems: list[Problem] = []
+    criteria = data.get("criteria")
+    if isinstance(criteria, list):
+        data = {**data, "criteria": [_with_rule(c, i, questions, doc, problems)
+                                     for i, c in enumerate(criteria)]}
+    framework = _validate(Framework, data, doc, problems)
+    if framework is not None:
+        problems.extend(_cross_check(framework, doc))
+        framework = framework.model_copy(
+            update={"criteria": [c.model_copy(update={"framework": framework.id})
+                                 for c in framework.criteria]}
+        )
+    if problems:
+        raise InputError(problems)
+    return framework
+
+
+def _with_rule(
+    criterion: Any,
+    index: int,
+    questions: Mapping[str, Question],
+    doc: YamlDocument,
+    problems: list[Problem],
+) -> Any:
+    """The criterion's data with its rule's conditions parsed into :class:`Condition`."""
+    if not isinstance(criterion, dict) or not isinstance(criterion.get("rule"), dict):
+        return criterion
+    rule_problems: list[RuleProblem] = []
+    parsed: dict[str, Condition | None | Any] = {}
+    for key, value in criterion["rule"].items():
+        if key in ("met", "partly", "triggered", "applies"):
+            parsed[key] = parse_condition(value, ("criteria", index, "rule", key), questions,
+                                          rule_problems)
+        else:
+            parsed[key] = value  # pydantic reports the unknown key
+    for where, message in rule_problems:
+        problems.append(doc.problem(where, message, key=where[-1] != "question"))
+    return {**criterion, "rule": parsed}
+
+
+def _cross_check(framework: Framework, doc: YamlDocument) -> list[Problem]:
+    problems: list[Problem] = []
+    areas = {a.id for a in framework.areas}
+    documents = {d.id for d in framework.sources}
+    seen: set[str] = set()
+    for i, c in enumerate(framework.criteria):
+        at = ("criteria", i)
+        if c.id in seen:
+            problems.append(doc.problem((*at, "id"), f"criterion id '{c.id}' is used twice"))
+        seen.add(c.id)
+        if c.area not in areas:
+            problems.append(doc.problem((*at, "area"), f"unknown area '{c.area}'"
+                                        f"{suggest(c.area, sorted(areas))}; areas: {', '.join(sorted(areas))}"))
+        if c.source.document not in documents:
+            problems.append(doc.problem((*at, "source", "document"),
+                                        f"unknown source document '{c.source.document}'; "
+                                        f"declared: {', '.join(sorted(documents))}"))
+        for j, resource in enumerate(c.resources):
+            if resource not in framework.resources:
+                problems.append(doc.problem((*at, "resources", j), f"unknown resource '{resource}'"
+                                            f"{suggest(resource, framework.resources)}"))
+        problems.extend(doc.problem((*at, "rule"), m) for m in _rule_shape(c))
+    problems.extend(_scoring_problems(framework, doc))
+    return problems
+
+
+def _rule_shape(c: Criterion) -> list[str]:
+    rule = c.rule
+    if c.kind == "inadequate_indicator":
+        if rule.triggered is None or rule.met is not None or rule.partly is not None:
+            return ["an inadequate indicator's rule gives 'triggered' (and no 'met' or 'partly')"]
+    elif rule.met is None or rule.triggered is not None:
+        return ["this criterion's rule gives 'met' (and optionally 'partly'), not 'triggered'"]
+    return []
+
+
+def _scoring_problems(framework: Framework, doc: YamlDocument) -> list[Problem]:
+    scoring = framework.scoring
+    problems = []
+    levels = scoring.judgement or []
+    order = ["outstanding", "good", "requires_improvement", "inadequate"]
+    if levels and [lv.level for lv in levels] != order:
+        problems.append(doc.problem(("scoring", "judgement"),
+                                    f"list the levels best first: {', '.join(order)}"))
+    for name, bands in (("judgement", levels), ("ratings", scoring.ratings)):
+        scores = [b.min_score for b in bands]
+        if scores != sorted(scores, reverse=True) or (scores and scores[-1] != 0):
+            problems.append(doc.problem(("scoring", name), "minimum scores must fall from the "
+                                        "first entry to the last, and the last must be 0"))
+    if [b.rating for b in scoring.ratings] != ["green", "amber", "red"]:
+        problems.append(doc.problem(("scoring", "ratings"), "list the ratings green, amber, red"))
+    if not scoring.priorities or scoring.priorities[-1].min_weight != 0:
+        problems.append(doc.problem(("scoring", "priorities"),
+                                    "the last priority must catch every gap (min_weight 0)"))
+    return problems
+
+
+# --------------------------------------------------------------------------- the rubric
+
+
+@functools.cache
+def load_rubric(criteria: Path | None = None, questionnaires: Path | None = None) -> Rubric:
+    """The question bank and every framework in the criteria folder, cross-checked."""
+    criteria = criteria or data_dir("criteria")
+    questionnaires = questionnaires or data_dir("questionnaires")
+    bank, places = load_bank(questionnaires)
+    questions = bank.questions()
+    problems: list[Problem] = []
+    frameworks: list[Framework] = []
+    files = sorted(criteria.glob("*.yaml"))
+    if not files:
+        raise InputError([Problem(_shown(criteria), 1, 1, "no rubric (*.yaml) files in this folder")])
+    for file in files:
+        try:
+            frameworks.append(load_framework(file, questions))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    used = {qid for f in frameworks for c in f.criteria for qid in c.rule.questions()}
+    if not problems:
+        for qid, place in places.items():
+            if qid not in used:
+                problems.append(Problem(place.file, place.line, place.column,
+                                        f"question '{qid}' is not read by any criterion; "
+                                        "use it in a rule or remove it", place.key))
+    ids = [f.id for f in frameworks]
+    for fid in {i for i in ids if ids.count(i) > 1}:
+        problems.append(Problem(_shown(criteria), 1, 1, f"framework id '{fid}' is used by two files"))
+    if problems:
+        raise InputError(problems)
+    return Rubric(bank=bank, frameworks=frameworks)
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def load_answers(path: Path, rubric: Rubric) -> Answers:
+    """An answers file, every value checked against its question."""
+    doc, data = _read_mapping(path, "the keys 'school' and 'answers'")
+    return answers_from_document(doc, data, rubric)
+
+
+def answers_from_document(doc: YamlDocument, data: dict[str, Any], rubric: Rubric) -> Answers:
+    problems: list[Problem] = []
+    questions = rubric.bank.questions()
+    raw_answers = data.get("answers")
+    if raw_answers is None:
+        raw_answers = {}
+    answers: dict[str, Answer] = {}
+    if not isinstance(raw_answers, dict):
+        problems.append(doc.problem(("answers",), "'answers' should be a mapping of question ids "
+                                    f"to answers, not {_what(raw_answers)}"))
+        raw_answers = {}
+    header = _validate(Answers, {**data, "answers": {}}, doc, problems)
+    review_date = header.school.review_date if header is not None else None
+    for qid, raw in raw_answers.items():
+        answer = _one_answer(doc, str(qid), raw, questions, review_date, problems)
+        if answer is not None:
+            answers[str(qid)] = answer
+    if header is not None and header.frameworks is not None:
+        known = [f.id for f in rubric.frameworks]
+        for i, fid in enumerate(header.frameworks):
+            if fid not in known:
+                problems.append(doc.problem(("frameworks", i), f"unknown framework '{fid}'"
+                                            f"{suggest(fid, known)}; known: {', '.join(known)}"))
+    if problems:
+        raise InputError(problems)
+    return header.model_copy(update={"answers": answers})
+
+
+def _one_answer(
+    doc: YamlDocument,
+    qid: str,
+    raw: Any,
+    questions: Mapping[str, Question],
+    review_date: date | None,
+    problems: list[Problem],
+) -> Answer | None:
+    at = ("answers", qid)
+    question = questions.get(qid)
+    if question is None:
+        problems.append(doc.problem(at, f"unknown question id '{qid}'{suggest(qid, questions)}",
+                                    key=True))
+        return None
+    long_form = isinstance(raw, dict)
+    answer = _validate(Answer, raw if long_form else {"value": raw}, doc, problems, at)
+    if answer is None or answer.value is None:
+        return answer
+    value, trouble = check_value(question, answer.value)
+    value_at = (*at, "value") if long_form else at
+    if trouble is None and question.type == "date" and review_date is not None:
+        if value > review_date and not question.future_dates:
+            trouble = (f"{value.isoformat()} is after the review date ({review_date.isoformat()}); "
+                       "give the date it last happened")
+    if trouble is not None:
+        problems.append(doc.problem(value_at, f"{question.id}: {trouble}"))
+        return None
+    return answer.model_copy(update={"value": value})
+
+
+def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
+    """The answer as its typed value, or a message saying what is allowed."""
+    checker = _VALUE_CHECKS[question.type]
+    return checker(question, value)
+
+
+def _choice(question: Question, value: Any) -> tuple[Any, str | None]:
+    allowed = question.choice_ids()
+    if isinstance(value, bool) and question.type in ("yes_no", "yes_partly_no"):
+        value = "yes" if value else "no"
+    if isinstance(value, str) and value.strip().lower() in allowed:
+        return value.strip().lower(), None
+    return None, f"{value!r} is not an allowed answer; use one of: {', '.join(reversed(allowed))}"
+
+
+def _choices(question: Question, value: Any) -> tuple[Any, str | None]:
+    items = [value] if isinstance(value, str) else value
+    allowed = question.choice_ids()
+    if not isinstance(items, list):
+        return None, f"give a list of choices, for example [{allowed[0]}]; allowed: {', '.join(allowed)}"
+    picked: list[str] = []
+    for item in items:
+        text = item.strip().lower() if isinstance(item, str) else item
+        if text not in allowed:
+            return None, f"{item!r} is not one of the choices: {', '.join(allowed)}"
+        if text in picked:
+            return None, f"'{text}' is listed twice"
+        picked.append(text)
+    # Keep the rubric's order so that files and results do not depend on typing order.
+    return [c for c in allowed if c in picked], None
+
+
+def _number(question: Question, value: Any) -> tuple[Any, str | None]:
+    is_pct = question.type == "percentage"
+    if is_pct and isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            value = float(value.strip()[:-1])
+        except ValueError:
+            pass
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        kind = "a percentage from 0 to 100" if is_pct else "a number (0 or more)"
+        return None, f"{value!r} is not {kind}"
+    if value < 0 or (is_pct and value > 100):
+        return None, f"{value:g} is out of range; use {'0 to 100' if is_pct else '0 or more'}"
+    return value, None
+
+
+def _date(question: Question, value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, datetime):
+        return value.date(), None
+    if isinstance(value, date):
+        return value, None
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()), None
+        except ValueError:
+            pass
+    return None, f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-09-01"
+
+
+def _text(question: Question, value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, bool) or not isinstance(value, str | int | float | date):
+        return None, f"give text, not {_what(value)}"
+    text = str(value).strip()
+    return (text, None) if text else (None, "the answer is blank; write some text or leave it empty")
+
+
+_VALUE_CHECKS = {
+    "yes_partly_no": _choice,
+    "yes_no": _choice,
+    "single_choice": _choice,
+    "multiple_choice": _choices,
+    "number": _number,
+    "percentage": _number,
+    "date": _date,
+    "text": _text,
+}
+
+
+def iter_answer_files(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and the ``*.yaml`` / ``*.yml`` files inside any folder given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+        else:
+            found.append(path)
+    return found
+
+
+__all__ = ["format_path", "load_answers", "load_rubric"]

@@ -1,0 +1,405 @@
+"""The data the tool works on: question bank, rubrics, answers and results.
+
+Pydantic models validate once at the edge (loading); everything after that
+passes these typed objects around, never raw dicts. This module imports no
+YAML, template or CLI code, so the engine can depend on it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from .rules import Condition
+
+Phase = Literal["primary", "secondary", "all-through", "middle", "special"]
+KeyStage = Literal["eyfs", "ks1", "ks2", "ks3", "ks4", "ks5"]
+QuestionType = Literal[
+    "yes_partly_no",
+    "yes_no",
+    "single_choice",
+    "multiple_choice",
+    "number",
+    "percentage",
+    "date",
+    "text",
+]
+Kind = Literal["feature", "inadequate_indicator", "curriculum", "guidance"]
+Status = Literal["met", "partly_met", "not_met", "not_applicable", "unanswered"]
+Judgement = Literal["outstanding", "good", "requires_improvement", "inadequate"]
+Rating = Literal["green", "amber", "red"]
+
+Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+DottedIdent = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*(\.[a-z0-9_]+)*$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+JUDGEMENT_ORDER: tuple[Judgement, ...] = ("inadequate", "requires_improvement", "good", "outstanding")
+STATUSES: tuple[Status, ...] = ("met", "partly_met", "not_met", "not_applicable", "unanswered")
+
+
+class Strict(BaseModel):
+    """Base for file-backed models: unknown keys are errors, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- questions
+
+
+class Choice(Strict):
+    id: Ident
+    label: Text
+
+
+class AppliesTo(Strict):
+    """Who a question or criterion is for. Empty lists mean everyone."""
+
+    phases: list[Phase] = []
+    key_stages: list[KeyStage] = []
+
+    def matches(self, phase: Phase, key_stages: frozenset[str]) -> bool:
+        if self.phases and phase not in self.phases:
+            return False
+        return not self.key_stages or bool(key_stages.intersection(self.key_stages))
+
+
+class Question(Strict):
+    id: Ident
+    label: Text = Field(description="A short name for reports, e.g. 'Policy ratified by governors'")
+    prompt: Text
+    help: str = ""
+    type: QuestionType
+    choices: list[Choice] | None = Field(
+        default=None,
+        description="For single_choice: ordered from weakest to strongest practice.",
+    )
+    better: Literal["higher", "lower"] = "higher"
+    future_dates: bool = False
+    applies_to: AppliesTo = AppliesTo()
+    section: str = ""
+
+    @field_validator("choices")
+    @classmethod
+    def _unique_choices(cls, choices: list[Choice] | None) -> list[Choice] | None:
+        if choices is not None:
+            ids = [c.id for c in choices]
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"choice ids must be unique; repeated: {', '.join(dupes)}")
+        return choices
+
+    def choice_ids(self) -> list[str]:
+        """The allowed values, weakest first, for every type that has a fixed set."""
+        if self.type == "yes_partly_no":
+            return ["no", "partly", "yes"]
+        if self.type == "yes_no":
+            return ["no", "yes"]
+        return [c.id for c in self.choices or []]
+
+    def choice_label(self, value: str) -> str:
+        for choice in self.choices or []:
+            if choice.id == value:
+                return choice.label
+        return value
+
+
+class Section(Strict):
+    id: Ident
+    title: Text
+    questions: list[Question]
+
+
+class QuestionBank(Strict):
+    id: Ident
+    title: Text
+    version: Text
+    published: date
+    phases: dict[Phase, list[KeyStage]]
+    sections: list[Section]
+
+    def questions(self) -> dict[str, Question]:
+        return {q.id: q for s in self.sections for q in s.questions}
+
+
+# --------------------------------------------------------------------------- rubrics
+
+
+class SourceDocument(Strict):
+    id: Ident
+    title: Text
+    publisher: Text
+    published: Text
+    url: str | None = None
+    note: str | None = None
+
+
+class Citation(Strict):
+    document: Ident
+    section: Text
+    paragraph: str | None = None
+
+
+class Resource(Strict):
+    title: Text
+    url: str | None = None
+    description: str = ""
+    currency: str | None = None
+
+
+class Area(Strict):
+    id: Ident
+    title: Text
+    summary: str = ""
+    challenge_questions: list[Text] = []
+
+
+class Rule(Strict):
+    """How a criterion's status follows from answers.
+
+    Ordinary criteria give ``met`` (and optionally ``partly``); inadequate
+    indicators give ``triggered`` instead. ``applies`` makes a criterion not
+    applicable when it is false.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    met: Condition | None = None
+    partly: Condition | None = None
+    triggered: Condition | None = None
+    applies: Condition | None = None
+
+    def conditions(self) -> list[Condition]:
+        return [c for c in (self.applies, self.met, self.partly, self.triggered) if c is not None]
+
+    def questions(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for condition in self.conditions():
+            for qid in condition.questions():
+                seen[qid] = None
+        return list(seen)
+
+
+class Criterion(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    id: DottedIdent
+    framework: str = ""
+    area: Ident
+    kind: Kind
+    title: Text
+    statement: Text
+    source: Citation
+    weight: Annotated[float, Field(gt=0, le=10)]
+    rule: Rule
+    action: Text
+    resources: list[Ident] = []
+    currency: str | None = None
+    applies_to: AppliesTo = AppliesTo()
+
+
+class JudgementLevel(Strict):
+    level: Judgement
+    label: Text
+    min_score: Annotated[float, Field(ge=0, le=100)] = 0
+    min_coverage: Annotated[float, Field(ge=0, le=100)] = 0
+    max_red_areas: int | None = None
+
+
+class RatingBand(Strict):
+    rating: Rating
+    label: Text
+    min_score: Annotated[float, Field(ge=0, le=100)] = 0
+
+
+class PriorityRule(Strict):
+    priority: Ident
+    label: Text
+    statuses: list[Status]
+    kinds: list[Kind] = []
+    min_weight: float = 0
+
+
+class Wording(Strict):
+    """Sentences the engine fills in; kept in the rubric so they can be reworded."""
+
+    limiting: Text
+    level: Text
+
+
+class Scoring(Strict):
+    partly_credit: Annotated[float, Field(gt=0, lt=1)]
+    judgement: list[JudgementLevel] | None = None
+    ratings: list[RatingBand]
+    priorities: list[PriorityRule]
+    wording: Wording
+
+
+class Framework(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    id: DottedIdent
+    title: Text
+    version: Text
+    published: date
+    summary: str = ""
+    sources: list[SourceDocument]
+    areas: list[Area]
+    scoring: Scoring
+    resources: dict[Ident, Resource] = {}
+    criteria: list[Criterion]
+
+
+class Rubric(BaseModel):
+    """Everything a review is scored against: the frameworks and the question bank."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    bank: QuestionBank
+    frameworks: list[Framework]
+
+    def framework(self, framework_id: str) -> Framework:
+        for framework in self.frameworks:
+            if framework.id == framework_id:
+                return framework
+        raise KeyError(framework_id)
+
+    def criteria(self) -> list[Criterion]:
+        return [c for f in self.frameworks for c in f.criteria]
+
+
+# --------------------------------------------------------------------------- answers
+
+
+class ActionPlan(Strict):
+    owner: Text | None = None
+    due: date | None = None
+
+
+class Answer(Strict):
+    """One answer; ``value`` is None when the question is not yet answered."""
+
+    value: Any = None
+    evidence: str | None = None
+    notes: str | None = None
+    action: ActionPlan | None = None
+
+
+class School(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+    name: Text
+    urn: Annotated[str, StringConstraints(pattern=r"^\d{6,7}$")] | None = None
+    phase: Phase
+    review_date: date
+    completed_by: str | None = None
+    key_stages: list[KeyStage] | None = None
+    local_authority: str | None = None
+    trust: str | None = None
+
+
+class Answers(Strict):
+    school: School
+    question_bank_version: str | None = None
+    frameworks: list[str] | None = None
+    answers: dict[str, Answer] = {}
+
+
+# --------------------------------------------------------------------------- results
+
+SCHEMA_VERSION = "1.0"
+
+
+class ResultModel(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class CriterionResult(ResultModel):
+    id: str
+    framework: str
+    area: str
+    kind: Kind
+    title: str
+    statement: str
+    status: Status
+    score: float | None
+    weight: float
+    reasons: list[str]
+    questions: list[str]
+
+
+class AreaResult(ResultModel):
+    id: str
+    framework: str
+    title: str
+    score: float | None
+    coverage: float
+    rating: Rating | None
+    rating_label: str | None
+    counts: dict[Status, int]
+
+
+class LimitingIndicator(ResultModel):
+    id: str
+    framework: str
+    title: str
+    statement: str
+    reasons: list[str]
+
+
+class FrameworkResult(ResultModel):
+    id: str
+    title: str
+    version: str
+    score: float | None
+    coverage: float
+    judgement: Judgement | None
+    judgement_label: str | None
+    judgement_reason: str | None
+
+
+class Gap(ResultModel):
+    criterion: str
+    framework: str
+    area: str
+    title: str
+    status: Status
+    priority: str
+    priority_label: str
+    priority_rank: int
+    action: str
+    owner: str | None
+    due: date | None
+
+
+class SchoolSummary(ResultModel):
+    name: str
+    urn: str | None
+    phase: Phase
+    key_stages: list[str]
+    review_date: date
+    completed_by: str | None
+
+
+class VersionRef(ResultModel):
+    id: str
+    version: str
+
+
+class Result(ResultModel):
+    schema_version: str = SCHEMA_VERSION
+    school: SchoolSummary
+    question_bank: VersionRef
+    frameworks: list[FrameworkResult]
+    judgement: Judgement | None
+    judgement_label: str | None
+    judgement_reason: str | None
+    score: float | None
+    coverage: float
+    areas: list[AreaResult]
+    limiting: list[str]
+    limiting_detail: list[LimitingIndicator]
+    criteria: list[CriterionResult]
+    gaps: list[Gap]
+    unanswered: list[str]

@@ -1,0 +1,412 @@
+"""The rule language: conditions over answers, and the registry of operators.
+
+A condition is a small tree: ``{all: [...]}``, ``{any: [...]}``, ``{not: ...}``
+or a test ``{question: ID, OPERATOR: OPERAND}``. Operators live in one explicit
+dictionary, :data:`OPERATORS`; an unknown name is rejected when the rubric
+loads, with the list of known ones. Nothing is ever ``eval``-ed.
+
+Evaluation is three-valued: a test on an unanswered question is *unknown*
+(``None``), so a criterion can be told apart as unanswered rather than failed.
+Every result carries the reasons that decided it, in words a governor reads.
+
+This module is pure: it imports no YAML, template or CLI code.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+Truth = bool | None
+
+
+class QuestionInfo(Protocol):
+    """What the rules need to know of a question (``models.Question`` fits)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    def choice_ids(self) -> list[str]: ...
+    def choice_label(self, value: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a condition is evaluated against: typed answers and the review date."""
+
+    answers: Mapping[str, Any]
+    questions: Mapping[str, QuestionInfo]
+    review_date: date
+
+
+@dataclass(frozen=True)
+class Outcome:
+    value: Truth
+    reasons: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------- operators
+
+
+@dataclass(frozen=True)
+class Operator:
+    """One leaf test: which question types it reads, and how it checks and explains."""
+
+    types: frozenset[str]
+    check: Callable[[QuestionInfo, Any], str | None]  # operand problem, or None when fine
+    test: Callable[[QuestionInfo, Any, Any, date], bool]  # (question, answer, operand, review)
+    describe: Callable[[QuestionInfo, Any], str]
+
+
+def _as_list(operand: Any) -> list[Any]:
+    return list(operand) if isinstance(operand, list | tuple) else [operand]
+
+
+def _check_choices(question: QuestionInfo, operand: Any) -> str | None:
+    values = _as_list(operand)
+    allowed = question.choice_ids()
+    if not values:
+        return "give at least one choice"
+    bad = [v for v in values if not isinstance(v, str) or v not in allowed]
+    if bad:
+        return f"{bad[0]!r} is not a choice of question '{question.id}'; choices: {', '.join(allowed)}"
+    return None
+
+
+def _check_one_choice(question: QuestionInfo, operand: Any) -> str | None:
+    if isinstance(operand, list):
+        return "give one choice, not a list"
+    return _check_choices(question, operand)
+
+
+def _check_number(question: QuestionInfo, operand: Any) -> str | None:
+    if isinstance(operand, bool) or not isinstance(operand, int | float):
+        return f"needs a number, not {operand!r}"
+    if question.type == "percentage" and not 0 <= operand <= 100:
+        return "a percentage is from 0 to 100"
+    return None
+
+
+def _check_days(question: QuestionInfo, operand: Any) -> str | None:
+    if isinstance(operand, bool) or not isinstance(operand, int) or operand <= 0:
+        return f"needs a whole number of days above 0, not {operand!r}"
+    return None
+
+
+def _check_count(question: QuestionInfo, operand: Any) -> str | None:
+    if isinstance(operand, bool) or not isinstance(operand, int) or operand < 0:
+        return f"needs a whole number of 0 or more, not {operand!r}"
+    if operand > len(question.choice_ids()):
+        return f"question '{question.id}' has only {len(question.choice_ids())} choices"
+    return None
+
+
+def _check_true(question: QuestionInfo, operand: Any) -> str | None:
+    return None if operand is True else "write 'answered: true'"
+
+
+def _labels(question: QuestionInfo, operand: Any) -> str:
+    return " or ".join(f"'{question.choice_label(v)}'" for v in _as_list(operand))
+
+
+def _all_labels(question: QuestionInfo, operand: Any) -> str:
+    return ", ".join(f"'{question.choice_label(v)}'" for v in _as_list(operand))
+
+
+_CHOICE_TYPES = frozenset({"yes_partly_no", "yes_no", "single_choice"})
+_NUMBER_TYPES = frozenset({"number", "percentage"})
+_ALL_TYPES = frozenset(
+    {*_CHOICE_TYPES, *_NUMBER_TYPES, "multiple_choice", "date", "text"}
+)
+
+
+def _days_before(value: date, review: date) -> int:
+    return (review - value).days
+
+
+OPERATORS: dict[str, Operator] = {
+    "is": Operator(
+        _CHOICE_TYPES,
+        _check_choices,
+        lambda q, value, operand, _: value in _as_list(operand),
+        lambda q, operand: f"is {_labels(q, operand)}",
+    ),
+    "at_least": Operator(
+        _CHOICE_TYPES,
+        _check_one_choice,
+        lambda q, value, operand, _: q.choice_ids().index(value) >= q.choice_ids().index(operand),
+        lambda q, operand: f"is at least '{q.choice_label(operand)}'",
+    ),
+    "at_most": Operator(
+        _CHOICE_TYPES,
+        _check_one_choice,
+        lambda q, value, operand, _: q.choice_ids().index(value) <= q.choice_ids().index(operand),
+        lambda q, operand: f"is at most '{q.choice_label(operand)}'",
+    ),
+    "gte": Operator(
+        _NUMBER_TYPES,
+        _check_number,
+        lambda q, value, operand, _: value >= operand,
+        lambda q, operand: f"is {operand:g}{'%' if q.type == 'percentage' else ''} or more",
+    ),
+    "lte": Operator(
+        _NUMBER_TYPES,
+        _check_number,
+        lambda q, value, operand, _: value <= operand,
+        lambda q, operand: f"is {operand:g}{'%' if q.type == 'percentage' else ''} or less",
+    ),
+    "lt": Operator(
+        _NUMBER_TYPES,
+        _check_number,
+        lambda q, value, operand, _: value < operand,
+        lambda q, operand: f"is below {operand:g}{'%' if q.type == 'percentage' else ''}",
+    ),
+    "within_days": Operator(
+        frozenset({"date"}),
+        _check_days,
+        lambda q, value, operand, review: _days_before(value, review) <= operand,
+        lambda q, operand: f"is within {operand} days before the review date",
+    ),
+    "older_than_days": Operator(
+        frozenset({"date"}),
+        _check_days,
+        lambda q, value, operand, review: _days_before(value, review) > operand,
+        lambda q, operand: f"is more than {operand} days before the review date",
+    ),
+    "includes": Operator(
+        frozenset({"multiple_choice"}),
+        _check_choices,
+        lambda q, value, operand, _: set(_as_list(operand)) <= set(value),
+        lambda q, operand: f"includes {_all_labels(q, operand)}",
+    ),
+    "includes_any": Operator(
+        frozenset({"multiple_choice"}),
+        _check_choices,
+        lambda q, value, operand, _: bool(set(_as_list(operand)) & set(value)),
+        lambda q, operand: f"includes any of {_all_labels(q, operand)}",
+    ),
+    "count_at_least": Operator(
+        frozenset({"multiple_choice"}),
+        _check_count,
+        lambda q, value, operand, _: len(value) >= operand,
+        lambda q, operand: f"has at least {operand} of the {len(q.choice_ids())} ticked",
+    ),
+    "count_at_most": Operator(
+        frozenset({"multiple_choice"}),
+        _check_count,
+        lambda q, value, operand, _: len(value) <= operand,
+        lambda q, operand: f"has at most {operand} of the {len(q.choice_ids())} ticked",
+    ),
+    "answered": Operator(
+        _ALL_TYPES,
+        _check_true,
+        lambda q, value, operand, _: True,
+        lambda q, operand: "is answered",
+    ),
+}
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+class Condition:
+    """A node of a rule. Subclasses are immutable and evaluate without side effects."""
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def questions(self) -> list[str]:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def to_data(self) -> Any:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+
+@dataclass(frozen=True)
+class Test(Condition):
+    question: QuestionInfo
+    op: str
+    operand: Any
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        q = self.question
+        value = ctx.answers.get(q.id)
+        wanted = OPERATORS[self.op].describe(q, self.operand)
+        if value is None:
+            return Outcome(None, (f"{q.label}: not answered (needs an answer that {wanted})",))
+        held = OPERATORS[self.op].test(q, value, self.operand, ctx.review_date)
+        shown = show_answer(q, value, ctx.review_date)
+        verdict = "meets" if held else "does not meet"
+        return Outcome(held, (f"{q.label}: {shown}; {verdict} the test that it {wanted}",))
+
+    def questions(self) -> list[str]:
+        return [self.question.id]
+
+    def to_data(self) -> Any:
+        return {"question": self.question.id, self.op: self.operand}
+
+
+@dataclass(frozen=True)
+class AllOf(Condition):
+    items: tuple[Condition, ...]
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        outcomes = [item.evaluate(ctx) for item in self.items]
+        for wanted in (False, None):
+            picked = [o for o in outcomes if o.value is wanted]
+            if picked:
+                return Outcome(wanted, _join(picked))
+        return Outcome(True, _join(outcomes))
+
+    def questions(self) -> list[str]:
+        return [q for item in self.items for q in item.questions()]
+
+    def to_data(self) -> Any:
+        return {"all": [item.to_data() for item in self.items]}
+
+
+@dataclass(frozen=True)
+class AnyOf(Condition):
+    items: tuple[Condition, ...]
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        outcomes = [item.evaluate(ctx) for item in self.items]
+        for wanted in (True, None):
+            picked = [o for o in outcomes if o.value is wanted]
+            if picked:
+                return Outcome(wanted, _join(picked))
+        return Outcome(False, _join(outcomes))
+
+    def questions(self) -> list[str]:
+        return [q for item in self.items for q in item.questions()]
+
+    def to_data(self) -> Any:
+        return {"any": [item.to_data() for item in self.items]}
+
+
+@dataclass(frozen=True)
+class Not(Condition):
+    item: Condition
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        inner = self.item.evaluate(ctx)
+        return Outcome(None if inner.value is None else not inner.value, inner.reasons)
+
+    def questions(self) -> list[str]:
+        return self.item.questions()
+
+    def to_data(self) -> Any:
+        return {"not": self.item.to_data()}
+
+
+def _join(outcomes: Sequence[Outcome]) -> tuple[str, ...]:
+    return tuple(reason for o in outcomes for reason in o.reasons)
+
+
+def show_answer(question: QuestionInfo, value: Any, review_date: date) -> str:
+    """An answer as a governor would read it."""
+    if question.type == "date":
+        days = (review_date - value).days
+        when = "on the review date" if days == 0 else (
+            f"{days} days before the review" if days > 0 else f"{-days} days after the review"
+        )
+        return f"{value.isoformat()} ({when})"
+    if question.type == "percentage":
+        return f"{value:g}%"
+    if question.type == "number":
+        return f"{value:g}"
+    if question.type == "multiple_choice":
+        ticked = ", ".join(question.choice_label(v) for v in value) or "none"
+        return f"{len(value)} of {len(question.choice_ids())} ticked ({ticked})"
+    if question.type in ("yes_partly_no", "yes_no", "single_choice"):
+        return f"'{question.choice_label(value)}'"
+    return "answered"
+
+
+# --------------------------------------------------------------------------- parsing
+
+RuleProblem = tuple[tuple[str | int, ...], str]
+_SHAPE = (
+    "a condition is {all: [...]}, {any: [...]}, {not: ...} "
+    "or {question: ID, OPERATOR: VALUE}"
+)
+
+
+def parse_condition(
+    data: Any,
+    path: tuple[str | int, ...],
+    questions: Mapping[str, QuestionInfo],
+    problems: list[RuleProblem],
+) -> Condition | None:
+    """Build a condition from rubric data; append ``(path, message)`` for each problem."""
+    if not isinstance(data, dict) or not data:
+        problems.append((path, _SHAPE))
+        return None
+    if len(data) == 1 and next(iter(data)) in ("all", "any"):
+        (key, items), = data.items()
+        if not isinstance(items, list) or not items:
+            problems.append(((*path, key), f"'{key}' needs a list of one or more conditions"))
+            return None
+        parsed = [parse_condition(c, (*path, key, i), questions, problems) for i, c in enumerate(items)]
+        if any(p is None for p in parsed):
+            return None
+        kind = AllOf if key == "all" else AnyOf
+        return kind(tuple(p for p in parsed if p is not None))
+    if len(data) == 1 and "not" in data:
+        inner = parse_condition(data["not"], (*path, "not"), questions, problems)
+        return None if inner is None else Not(inner)
+    return _parse_test(data, path, questions, problems)
+
+
+def _parse_test(
+    data: dict[str, Any],
+    path: tuple[str | int, ...],
+    questions: Mapping[str, QuestionInfo],
+    problems: list[RuleProblem],
+) -> Condition | None:
+    if "question" not in data:
+        problems.append((path, _SHAPE))
+        return None
+    ops = [k for k in data if k != "question"]
+    if len(ops) != 1:
+        problems.append((path, f"a test names one operator; found {len(ops)}. {_SHAPE}"))
+        return None
+    op = ops[0]
+    qid = data["question"]
+    if op not in OPERATORS:
+        problems.append(
+            ((*path, op), f"unknown operator '{op}'; known operators: {', '.join(sorted(OPERATORS))}")
+        )
+        return None
+    if not isinstance(qid, str) or qid not in questions:
+        hint = suggest(str(qid), questions)
+        problems.append(((*path, "question"), f"unknown question '{qid}'{hint}"))
+        return None
+    question = questions[qid]
+    operator = OPERATORS[op]
+    if question.type not in operator.types:
+        problems.append(
+            (
+                (*path, op),
+                f"'{op}' cannot test question '{qid}' of type {question.type}; "
+                f"it works on {', '.join(sorted(operator.types))}",
+            )
+        )
+        return None
+    trouble = operator.check(question, data[op])
+    if trouble:
+        problems.append(((*path, op), f"'{op}' {trouble}"))
+        return None
+    return Test(question, op, data[op])
+
+
+def suggest(name: str, known: Mapping[str, Any] | Sequence[str]) -> str:
+    """"; did you mean 'x'?" for the nearest known name, or an empty string."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""

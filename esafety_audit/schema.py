@@ -1,0 +1,68 @@
+"""The JSON Schema of an answers file, built from pydantic models of the question bank.
+
+Editors that understand JSON Schema (VS Code with the YAML extension, for
+example) use it to check and complete an answers file as it is typed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from .models import ActionPlan, Question, Rubric, School
+
+
+def _value_type(question: Question) -> Any:
+    kind = question.type
+    if kind in ("yes_partly_no", "yes_no", "single_choice"):
+        return Literal[tuple(reversed(question.choice_ids()))]
+    if kind == "multiple_choice":
+        return list[Literal[tuple(question.choice_ids())]]  # type: ignore[misc]
+    return {
+        "number": Annotated[float, Field(ge=0)],
+        "percentage": Annotated[float, Field(ge=0, le=100)],
+        "date": date,
+        "text": str,
+    }[kind]
+
+
+def _describe(question: Question) -> str:
+    return f"{question.prompt}\n\n{question.help}".strip()
+
+
+def _answer_model(question: Question) -> Any:
+    value = _value_type(question)
+    long_form = create_model(
+        f"Answer_{question.id}",
+        __config__=ConfigDict(extra="forbid"),
+        value=(value | None, None),
+        evidence=(str | None, Field(None, description="Where the evidence is kept")),
+        notes=(str | None, Field(None, description="Anything governors should know")),
+        action=(ActionPlan | None, Field(None, description="Who will close this gap, and by when")),
+    )
+    return value | long_form | None
+
+
+def answers_schema(rubric: Rubric) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of an answers file for this question bank."""
+    fields: dict[str, Any] = {
+        q.id: (_answer_model(q), Field(None, title=q.label, description=_describe(q)))
+        for q in rubric.bank.questions().values()
+    }
+    answers = create_model("AnswersToQuestions", __config__=ConfigDict(extra="forbid"), **fields)
+    framework_ids = tuple(f.id for f in rubric.frameworks)
+
+    class AnswersFile(BaseModel):
+        """An esafety-audit answers file: one school's annual online-safety self-review."""
+
+        model_config = ConfigDict(extra="forbid", title="esafety-audit answers file")
+        school: School
+        question_bank_version: str | None = None
+        frameworks: list[Literal[framework_ids]] | None = None  # type: ignore[valid-type]
+        answers: answers | None = None  # type: ignore[valid-type]
+
+    schema = AnswersFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
