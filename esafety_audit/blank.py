@@ -64,7 +64,7 @@ def blank_answers(rubric: Rubric, phase: Phase, review_date: date) -> str:
         f"  phase: {phase}",
         f"  review_date: {review_date.isoformat()}",
         "  completed_by: null # name and role, e.g. Jo Smith, DSL",
-        f"question_bank_version: \"{rubric.bank.version}\"",
+        f'question_bank_version: "{rubric.bank.version}"',
         "answers:",
     ]
     for section in rubric.bank.sections:

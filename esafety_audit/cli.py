@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,10 +20,10 @@ from . import __version__
 from .blank import blank_answers
 from .engine import evaluate
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EsafetyError, InputError, UsageError
-from .io import atomic_write, write_all
+from .io import atomic_write
 from .loading import iter_answer_files, load_answers, load_rubric
-from .models import Rubric
-from .reports import report_stem, result_json, summary_markdown
+from .models import Rubric, SourceDocument
+from .reports import result_json, write_reports
 from .schema import answers_schema
 
 app = typer.Typer(
@@ -35,12 +35,12 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
 
-class PhaseName(str, Enum):
+class PhaseName(StrEnum):
     primary = "primary"
     secondary = "secondary"
     all_through = "all-through"
@@ -59,7 +59,9 @@ def _options(
     ] = None,
     questions: Annotated[
         Path | None,
-        typer.Option(help="Question bank folder (bank.yaml, questions/) instead of the shipped one."),
+        typer.Option(
+            help="Question bank folder (bank.yaml, questions/) instead of the shipped one."
+        ),
     ] = None,
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
 ) -> None:
@@ -90,8 +92,10 @@ def init(
     """Write a blank answers file with every question for PHASE, its prompt as a comment."""
     when = _parse_date(review_date, "--review-date") if review_date else date.today()
     if output.exists() and not force:
-        raise UsageError(f"{output} already exists; choose another name or add --force to replace it")
-    atomic_write(output, blank_answers(_rubric(), phase.value, when))  # type: ignore[arg-type]
+        raise UsageError(
+            f"{output} already exists; choose another name or add --force to replace it"
+        )
+    atomic_write(output, blank_answers(_rubric(), phase.value, when))
     typer.echo(f"Wrote {output}. Answer the questions, then run: esafety-audit validate {output}")
 
 
@@ -123,38 +127,48 @@ def validate(
 
 @app.command()
 def assess(
-    file: Annotated[Path, typer.Argument(help="The school's answers file.")],
-    output: Annotated[
-        Path, typer.Option("-o", "--output", help="Folder for the reports.")
-    ] = Path("esafety-reports"),
+    files: Annotated[list[Path], typer.Argument(help="Answers files (or folders of them).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the reports.")] = Path(
+        "esafety-reports"
+    ),
     format: Annotated[
-        Format | None, typer.Option("--format", help="'json' prints the result JSON instead.")
+        Format | None,
+        typer.Option("--format", help="'json' prints the result JSON of one file instead."),
     ] = None,
     framework: Annotated[
         list[str] | None, typer.Option(help="Only this framework (repeat for more).")
     ] = None,
 ) -> None:
-    """Score an answers file and write the result JSON and a Markdown summary."""
+    """Score answers files and write each school's reports into a folder."""
     rubric = _rubric()
-    answers = load_answers(file, rubric)
     known = [f.id for f in rubric.frameworks]
     for fid in framework or []:
         if fid not in known:
             raise UsageError(f"unknown framework '{fid}'; known: {', '.join(known)}")
-    result = evaluate(rubric, answers, framework)
-    if format is Format.json:
-        typer.echo(result_json(result), nl=False)
-        return
-    stem = report_stem(result)
-    files = {
-        output / f"{stem}.json": result_json(result),
-        output / f"{stem}.md": summary_markdown(result, rubric),
-    }
-    write_all(files)
-    typer.echo(f"{result.school.name}: {result.judgement_label or 'no judgement'} "
-               f"(score {result.score}%, {result.coverage}% answered, {len(result.gaps)} gaps)")
-    for path in files:
-        typer.echo(f"  wrote {path}")
+    paths = iter_answer_files(files)
+    if format is Format.json and len(paths) != 1:
+        raise UsageError("--format json prints one result: give exactly one answers file")
+    # Check every file before writing anything, so that one bad file stops the run cleanly.
+    loaded, problems = [], []
+    for path in paths:
+        try:
+            loaded.append(load_answers(path, rubric))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    for answers in loaded:
+        result = evaluate(rubric, answers, framework)
+        if format is Format.json:
+            typer.echo(result_json(result), nl=False)
+            return
+        written = write_reports(result, rubric, output)
+        typer.echo(
+            f"{result.school.name}: {result.judgement_label or 'no judgement'} "
+            f"(score {result.score}%, {result.coverage}% answered, {len(result.gaps)} gaps)"
+        )
+        for path in written:
+            typer.echo(f"  wrote {path}")
 
 
 @app.command()
@@ -178,7 +192,10 @@ def criteria(
             "kind": c.kind,
             "title": c.title,
             "statement": c.statement,
-            "source": {**c.source.model_dump(), "title": _source_title(f.sources, c.source.document)},
+            "source": {
+                **c.source.model_dump(),
+                "title": _source_title(f.sources, c.source.document),
+            },
             "weight": c.weight,
             "questions": c.rule.questions(),
             "rule": {k: v.to_data() for k, v in c.rule if v is not None},
@@ -198,7 +215,7 @@ def criteria(
             typer.echo(f"  {c.id:<58} {c.kind:<21} {c.title}")
 
 
-def _source_title(sources: list[Any], document: str) -> str:
+def _source_title(sources: list[SourceDocument], document: str) -> str:
     return next(s.title for s in sources if s.id == document)
 
 
@@ -211,23 +228,30 @@ def questions(
     rubric = _rubric()
     found = list(rubric.bank.questions().values())
     if phase is not None:
-        stages = frozenset(rubric.bank.phases.get(phase.value, []))  # type: ignore[call-overload]
-        found = [q for q in found if q.applies_to.matches(phase.value, stages)]  # type: ignore[arg-type]
+        stages = frozenset(rubric.bank.phases.get(phase.value, []))
+        found = [q for q in found if q.applies_to.matches(phase.value, stages)]
     if format is Format.json:
-        _print_json([
-            {
-                "id": q.id,
-                "section": q.section,
-                "type": q.type,
-                "label": q.label,
-                "prompt": q.prompt,
-                "help": q.help,
-                "choices": q.choice_ids() if q.type in ("single_choice", "multiple_choice") else (
-                    list(reversed(q.choice_ids())) if q.type in ("yes_partly_no", "yes_no") else None),
-                "applies_to": q.applies_to.model_dump(),
-            }
-            for q in found
-        ])
+        _print_json(
+            [
+                {
+                    "id": q.id,
+                    "section": q.section,
+                    "type": q.type,
+                    "label": q.label,
+                    "prompt": q.prompt,
+                    "help": q.help,
+                    "choices": q.choice_ids()
+                    if q.type in ("single_choice", "multiple_choice")
+                    else (
+                        list(reversed(q.choice_ids()))
+                        if q.type in ("yes_partly_no", "yes_no")
+                        else None
+                    ),
+                    "applies_to": q.applies_to.model_dump(),
+                }
+                for q in found
+            ]
+        )
         return
     for q in found:
         typer.echo(f"{q.id:<44} {q.type:<16} {q.label}")
@@ -254,8 +278,9 @@ def run(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         count = len(exc.problems)
-        typer.echo(f"{count} problem{'s' if count != 1 else ''} found; fix them and run again.",
-                   err=True)
+        typer.echo(
+            f"{count} problem{'s' if count != 1 else ''} found; fix them and run again.", err=True
+        )
         return EXIT_BAD_INPUT
     except EsafetyError as exc:
         typer.echo(f"esafety-audit: {exc}", err=True)

@@ -14,12 +14,12 @@ from typing import Any
 from .models import (
     JUDGEMENT_ORDER,
     STATUSES,
+    AnswerNote,
     Answers,
     AreaResult,
     Criterion,
     CriterionResult,
     Framework,
-    VersionRef,
     FrameworkResult,
     Gap,
     Judgement,
@@ -28,8 +28,9 @@ from .models import (
     Rubric,
     SchoolSummary,
     Status,
+    VersionRef,
 )
-from .rules import Context
+from .rules import Context, show_answer
 
 
 def school_key_stages(rubric: Rubric, answers: Answers) -> list[str]:
@@ -48,21 +49,29 @@ def evaluate(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None 
     ctx = Context(values, rubric.bank.questions(), answers.school.review_date)
     scope = _Scope(answers, frozenset(key_stages), ctx)
 
-    framework_results, areas, criteria, limiting, gaps = [], [], [], [], []
+    framework_results: list[FrameworkResult] = []
+    areas: list[AreaResult] = []
+    criteria: list[CriterionResult] = []
+    limiting: list[_Scored] = []
+    gaps: list[Gap] = []
     for framework in selected:
         scored = [scope.judge(c, framework.scoring.partly_credit) for c in framework.criteria]
         f_areas = [_area(framework, area.id, area.title, scored) for area in framework.areas]
         f_limiting = [s for s in scored if s.is_limiting]
         framework_results.append(_framework_result(framework, scored, f_areas, f_limiting))
         areas.extend(f_areas)
-        criteria.extend(s.as_result() for s in scored)
+        criteria.extend(s.as_result(scope) for s in scored)
         limiting.extend(f_limiting)
-        gaps.extend(_gap(framework, s, answers) for s in scored if s.status in ("not_met", "partly_met"))
+        gaps.extend(
+            _gap(framework, s, answers) for s in scored if s.status in ("not_met", "partly_met")
+        )
 
     weights = {c.id: c.weight for c in criteria}
     gaps.sort(key=lambda g: (g.priority_rank, -weights[g.criterion], g.criterion))
     judged = [f for f in framework_results if f.judgement is not None]
-    worst = min(judged, key=lambda f: JUDGEMENT_ORDER.index(f.judgement or "inadequate"), default=None)
+    worst = min(
+        judged, key=lambda f: JUDGEMENT_ORDER.index(f.judgement or "inadequate"), default=None
+    )
     return Result(
         school=SchoolSummary(
             name=answers.school.name,
@@ -108,7 +117,7 @@ class _Scored:
     def is_limiting(self) -> bool:
         return self.criterion.kind == "inadequate_indicator" and self.status == "not_met"
 
-    def as_result(self) -> CriterionResult:
+    def as_result(self, scope: _Scope) -> CriterionResult:
         c = self.criterion
         return CriterionResult(
             id=c.id,
@@ -122,6 +131,7 @@ class _Scored:
             weight=c.weight,
             reasons=self.reasons,
             questions=c.rule.questions(),
+            answers=[scope.note(qid) for qid in c.rule.questions()],
         )
 
 
@@ -137,6 +147,18 @@ class _Scope:
         status, reasons = self._status(criterion)
         credit = partly_credit if status == "partly_met" else _CREDIT[status]
         return _Scored(criterion, status, credit, reasons)
+
+    def note(self, qid: str) -> AnswerNote:
+        question = self.ctx.questions[qid]
+        given = self.answers.answers.get(qid)
+        value = self.ctx.answers.get(qid)
+        return AnswerNote(
+            question=qid,
+            label=question.label,
+            answer=None if value is None else show_answer(question, value, self.ctx.review_date),
+            evidence=given.evidence if given else None,
+            notes=given.notes if given else None,
+        )
 
     def applies(self, criterion: Criterion) -> bool:
         return criterion.applies_to.matches(self.answers.school.phase, self.key_stages)
@@ -160,7 +182,10 @@ class _Scope:
         partly = rule.partly.evaluate(self.ctx) if rule.partly is not None else None
         if partly is not None and partly.value is True:
             return "partly_met", [*met.reasons, *partly.reasons]
-        if met.value is None:
+        # Unanswered only when the school answered none of what the rule reads; with
+        # some answers but not enough to show the criterion met, it is not met. So an
+        # improved answer can never turn a criterion from not met into unanswered.
+        if met.value is None and not any(q in self.ctx.answers for q in rule.questions()):
             return "unanswered", list(met.reasons)
         return "not_met", list(met.reasons)
 
@@ -199,12 +224,13 @@ def _coverage(statuses: Sequence[Status]) -> float:
 
 def _area(framework: Framework, area_id: str, title: str, scored: Sequence[_Scored]) -> AreaResult:
     mine = [s for s in scored if s.criterion.area == area_id]
-    score = _weighted([(s.criterion.weight, None if s.credit is None else s.credit * 100)
-                       for s in mine])
+    score = _weighted(
+        [(s.criterion.weight, None if s.credit is None else s.credit * 100) for s in mine]
+    )
     band = None
     if score is not None:
         band = next(b for b in framework.scoring.ratings if score >= b.min_score)
-    counts: dict[Status, int] = {status: 0 for status in STATUSES}
+    counts: dict[Status, int] = dict.fromkeys(STATUSES, 0)
     for s in mine:
         counts[s.status] += 1
     return AreaResult(
@@ -225,8 +251,9 @@ def _framework_result(
     areas: Sequence[AreaResult],
     limiting: Sequence[_Scored],
 ) -> FrameworkResult:
-    score = _weighted([(s.criterion.weight, None if s.credit is None else s.credit * 100)
-                       for s in scored])
+    score = _weighted(
+        [(s.criterion.weight, None if s.credit is None else s.credit * 100) for s in scored]
+    )
     coverage = _coverage([s.status for s in scored])
     judgement, label, reason = _judge(framework, score, coverage, areas, limiting)
     return FrameworkResult(
@@ -256,16 +283,21 @@ def _judge(
         worst = levels[-1]
         first = limiting[0].criterion.title
         more = len(limiting) - 1
-        text = wording.limiting.format(label=worst.label, indicator=first, more=more,
-                                       others=_others(more))
+        text = wording.limiting.format(
+            label=worst.label, indicator=first, more=more, others=_others(more)
+        )
         return worst.level, worst.label, text
     reds = sum(a.rating == "red" for a in areas)
     value = score or 0.0
     for level in levels:
-        if (value >= level.min_score and coverage >= level.min_coverage
-                and (level.max_red_areas is None or reds <= level.max_red_areas)):
-            text = wording.level.format(label=level.label, score=_num(value),
-                                        coverage=_num(coverage), red_areas=reds)
+        if (
+            value >= level.min_score
+            and coverage >= level.min_coverage
+            and (level.max_red_areas is None or reds <= level.max_red_areas)
+        ):
+            text = wording.level.format(
+                label=level.label, score=_num(value), coverage=_num(coverage), red_areas=reds
+            )
             return level.level, level.label, text
     raise AssertionError("the last judgement level has no thresholds")  # pragma: no cover
 
@@ -285,15 +317,19 @@ def _overall_reason(worst: FrameworkResult | None, judged: Sequence[FrameworkRes
         return None
     if len(judged) == 1:
         return worst.judgement_reason
-    return f"{worst.judgement_reason} (the lowest of the {len(judged)} frameworks' judgements: {worst.title})"
+    # The overall judgement is the lowest framework judgement: name which one set it.
+    return f"{worst.title}: {worst.judgement_reason}"
 
 
 def _gap(framework: Framework, s: _Scored, answers: Answers) -> Gap:
     c = s.criterion
     rules = framework.scoring.priorities
     rank, rule = next(
-        (i, r) for i, r in enumerate(rules, 1)
-        if s.status in r.statuses and (not r.kinds or c.kind in r.kinds) and c.weight >= r.min_weight
+        (i, r)
+        for i, r in enumerate(rules, 1)
+        if s.status in r.statuses
+        and (not r.kinds or c.kind in r.kinds)
+        and c.weight >= r.min_weight
     )
     owner, due = None, None
     for qid in c.rule.questions():
@@ -316,7 +352,9 @@ def _gap(framework: Framework, s: _Scored, answers: Answers) -> Gap:
     )
 
 
-def _unanswered(frameworks: Sequence[Framework], scope: _Scope, values: dict[str, Any]) -> list[str]:
+def _unanswered(
+    frameworks: Sequence[Framework], scope: _Scope, values: dict[str, Any]
+) -> list[str]:
     seen: dict[str, None] = {}
     for f in frameworks:
         for c in f.criteria:

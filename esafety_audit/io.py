@@ -37,7 +37,9 @@ def write_all(files: Mapping[Path, str | bytes]) -> None:
                 os.unlink(tmp)
         if isinstance(exc, OSError):
             where = exc.filename or "a file"
-            raise WriteError(f"could not write {where}: {exc.strerror}; nothing was written") from None
+            raise WriteError(
+                f"could not write {where}: {exc.strerror}; nothing was written"
+            ) from None
         raise
     for tmp, path in staged:
         os.replace(tmp, path)

@@ -6,11 +6,12 @@ is raised, so that a whole list of fixes can be made in one go.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,14 +20,16 @@ from .models import (
     Answer,
     Answers,
     Criterion,
+    FiledQuestions,
     Framework,
     Question,
     QuestionBank,
     Rubric,
-    Section,
 )
 from .rules import Condition, RuleProblem, parse_condition, suggest
 from .yamlfile import YamlDocument, format_path, read_yaml
+
+M = TypeVar("M", bound=BaseModel)
 
 PACKAGE_DATA = Path(__file__).parent / "data"
 SOURCE_ROOT = Path(__file__).parent.parent
@@ -139,12 +142,12 @@ def pydantic_problems(
 
 
 def _validate(
-    model: type[BaseModel],
+    model: type[M],
     data: Any,
     doc: YamlDocument,
     problems: list[Problem],
     prefix: tuple[str | int, ...] = (),
-) -> Any:
+) -> M | None:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -173,61 +176,78 @@ def load_bank(folder: Path) -> tuple[QuestionBank, dict[str, Problem]]:
     Returns the bank and, for each question id, a problem located at its
     definition, used later to report questions no criterion reads.
     """
+    doc, header = _read_mapping(folder / "bank.yaml", "id, title, version, phases and sections")
     problems: list[Problem] = []
-    doc, header = _read_mapping(folder / "bank.yaml", "id, title, version, published and phases")
+    bank = _validate(QuestionBank, header, doc, problems)
+    if bank is None:
+        raise InputError(problems)
+    filed: dict[str, list[Question]] = {s.id: [] for s in bank.sections}
+    places: dict[str, Problem] = {}
     files = sorted((folder / "questions").glob("*.yaml"))
     if not files:
-        problems.append(doc.problem((), f"no question files found in {_shown(folder / 'questions')}"))
-    sections: dict[str, Section] = {}
-    places: dict[str, Problem] = {}
+        problems.append(doc.problem((), f"no question files in {_shown(folder / 'questions')}"))
     for file in files:
         qdoc, data = _read_mapping(file, "a 'sections' list")
-        parsed = _validate(_SectionsFile, data, qdoc, problems)
-        if parsed is None:
-            continue
-        for s_index, section in enumerate(parsed.sections):
+        parsed = _validate(_QuestionsFile, data, qdoc, problems)
+        for s_index, section in enumerate(parsed.sections if parsed else []):
+            if section.id not in filed:
+                problems.append(
+                    qdoc.problem(
+                        ("sections", s_index, "id"),
+                        (
+                            f"unknown section '{section.id}'{suggest(section.id, filed)}; "
+                            f"the sections are listed in {doc.name}: {', '.join(filed)}"
+                        ),
+                    )
+                )
+                continue
             for q_index, question in enumerate(section.questions):
                 where = ("sections", s_index, "questions", q_index)
-                trouble = _question_problem(question)
-                if trouble:
-                    problems.append(qdoc.problem((*where, "type"), trouble))
-                if question.id in places:
-                    first = places[question.id]
-                    problems.append(
-                        qdoc.problem(
-                            (*where, "id"),
-                            f"question id '{question.id}' is defined twice "
-                            f"(first at {first.file}:{first.line}); ids must be unique",
-                        )
-                    )
-                places[question.id] = qdoc.problem((*where, "id"), "")
-            merged = sections.get(section.id)
-            questions = [q.model_copy(update={"section": section.id}) for q in section.questions]
-            if merged is None:
-                sections[section.id] = section.model_copy(update={"questions": questions})
-            else:
-                sections[section.id] = merged.model_copy(
-                    update={"questions": [*merged.questions, *questions]}
-                )
-    bank = _validate(QuestionBank, {**header, "sections": []}, doc, problems)
+                problems.extend(_question_problems(question, qdoc, where, places))
+                places.setdefault(question.id, qdoc.problem((*where, "id"), ""))
+                filed[section.id].append(question.model_copy(update={"section": section.id}))
     if problems:
         raise InputError(problems)
-    return bank.model_copy(update={"sections": list(sections.values())}), places
+    sections = [s.model_copy(update={"questions": filed[s.id]}) for s in bank.sections]
+    return bank.model_copy(update={"sections": sections}), places
 
 
-class _SectionsFile(BaseModel):
+class _QuestionsFile(BaseModel):
     model_config = {"extra": "forbid"}
-    sections: list[Section]
+    sections: list[FiledQuestions]
+
+
+def _question_problems(
+    question: Question, doc: YamlDocument, where: tuple[str | int, ...], places: dict[str, Problem]
+) -> list[Problem]:
+    problems = []
+    trouble = _choices_problem(question)
+    if trouble:
+        problems.append(doc.problem((*where, "type"), trouble))
+    if question.id in places:
+        first = places[question.id]
+        problems.append(
+            doc.problem(
+                (*where, "id"),
+                (
+                    f"question id '{question.id}' is defined twice (first at {first.file}:"
+                    f"{first.line}); ids must be unique"
+                ),
+            )
+        )
+    return problems
 
 
 _CHOICE_TYPES = ("single_choice", "multiple_choice")
 
 
-def _question_problem(question: Question) -> str | None:
+def _choices_problem(question: Question) -> str | None:
     if question.type in _CHOICE_TYPES and not question.choices:
         return f"a {question.type} question needs 'choices'"
     if question.type not in _CHOICE_TYPES and question.choices:
-        return f"a {question.type} question takes no 'choices'; use single_choice or multiple_choice"
+        return (
+            f"a {question.type} question takes no 'choices'; use single_choice or multiple_choice"
+        )
     return None
 
 
@@ -240,16 +260,24 @@ def load_framework(path: Path, questions: Mapping[str, Question]) -> Framework:
     problems: list[Problem] = []
     criteria = data.get("criteria")
     if isinstance(criteria, list):
-        data = {**data, "criteria": [_with_rule(c, i, questions, doc, problems)
-                                     for i, c in enumerate(criteria)]}
+        data = {
+            **data,
+            "criteria": [
+                _with_rule(c, i, questions, doc, problems) for i, c in enumerate(criteria)
+            ],
+        }
     framework = _validate(Framework, data, doc, problems)
     if framework is not None:
-        problems.extend(_cross_check(framework, doc))
+        broken = {p.key.split(".rule")[0] for p in problems if ".rule" in p.key}
+        problems.extend(_cross_check(framework, doc, broken))
         framework = framework.model_copy(
-            update={"criteria": [c.model_copy(update={"framework": framework.id})
-                                 for c in framework.criteria]}
+            update={
+                "criteria": [
+                    c.model_copy(update={"framework": framework.id}) for c in framework.criteria
+                ]
+            }
         )
-    if problems:
+    if framework is None or problems:
         raise InputError(problems)
     return framework
 
@@ -265,11 +293,12 @@ def _with_rule(
     if not isinstance(criterion, dict) or not isinstance(criterion.get("rule"), dict):
         return criterion
     rule_problems: list[RuleProblem] = []
-    parsed: dict[str, Condition | None | Any] = {}
+    parsed: dict[str, Condition | Any | None] = {}
     for key, value in criterion["rule"].items():
         if key in ("met", "partly", "triggered", "applies"):
-            parsed[key] = parse_condition(value, ("criteria", index, "rule", key), questions,
-                                          rule_problems)
+            parsed[key] = parse_condition(
+                value, ("criteria", index, "rule", key), questions, rule_problems
+            )
         else:
             parsed[key] = value  # pydantic reports the unknown key
     for where, message in rule_problems:
@@ -277,7 +306,8 @@ def _with_rule(
     return {**criterion, "rule": parsed}
 
 
-def _cross_check(framework: Framework, doc: YamlDocument) -> list[Problem]:
+def _cross_check(framework: Framework, doc: YamlDocument, broken: set[str]) -> list[Problem]:
+    """Checks across the file; ``broken`` holds criteria whose rules already failed."""
     problems: list[Problem] = []
     areas = {a.id for a in framework.areas}
     documents = {d.id for d in framework.sources}
@@ -288,17 +318,31 @@ def _cross_check(framework: Framework, doc: YamlDocument) -> list[Problem]:
             problems.append(doc.problem((*at, "id"), f"criterion id '{c.id}' is used twice"))
         seen.add(c.id)
         if c.area not in areas:
-            problems.append(doc.problem((*at, "area"), f"unknown area '{c.area}'"
-                                        f"{suggest(c.area, sorted(areas))}; areas: {', '.join(sorted(areas))}"))
+            problems.append(
+                doc.problem(
+                    (*at, "area"),
+                    f"unknown area '{c.area}'"
+                    f"{suggest(c.area, sorted(areas))}; areas: {', '.join(sorted(areas))}",
+                )
+            )
         if c.source.document not in documents:
-            problems.append(doc.problem((*at, "source", "document"),
-                                        f"unknown source document '{c.source.document}'; "
-                                        f"declared: {', '.join(sorted(documents))}"))
+            problems.append(
+                doc.problem(
+                    (*at, "source", "document"),
+                    f"unknown source document '{c.source.document}'; "
+                    f"declared: {', '.join(sorted(documents))}",
+                )
+            )
         for j, resource in enumerate(c.resources):
             if resource not in framework.resources:
-                problems.append(doc.problem((*at, "resources", j), f"unknown resource '{resource}'"
-                                            f"{suggest(resource, framework.resources)}"))
-        problems.extend(doc.problem((*at, "rule"), m) for m in _rule_shape(c))
+                problems.append(
+                    doc.problem(
+                        (*at, "resources", j),
+                        f"unknown resource '{resource}'{suggest(resource, framework.resources)}",
+                    )
+                )
+        if f"criteria[{i}]" not in broken:
+            problems.extend(doc.problem((*at, "rule"), m) for m in _rule_shape(c))
     problems.extend(_scoring_problems(framework, doc))
     return problems
 
@@ -319,18 +363,27 @@ def _scoring_problems(framework: Framework, doc: YamlDocument) -> list[Problem]:
     levels = scoring.judgement or []
     order = ["outstanding", "good", "requires_improvement", "inadequate"]
     if levels and [lv.level for lv in levels] != order:
-        problems.append(doc.problem(("scoring", "judgement"),
-                                    f"list the levels best first: {', '.join(order)}"))
+        problems.append(
+            doc.problem(("scoring", "judgement"), f"list the levels best first: {', '.join(order)}")
+        )
     for name, bands in (("judgement", levels), ("ratings", scoring.ratings)):
         scores = [b.min_score for b in bands]
         if scores != sorted(scores, reverse=True) or (scores and scores[-1] != 0):
-            problems.append(doc.problem(("scoring", name), "minimum scores must fall from the "
-                                        "first entry to the last, and the last must be 0"))
+            problems.append(
+                doc.problem(
+                    ("scoring", name),
+                    "minimum scores must fall from the "
+                    "first entry to the last, and the last must be 0",
+                )
+            )
     if [b.rating for b in scoring.ratings] != ["green", "amber", "red"]:
         problems.append(doc.problem(("scoring", "ratings"), "list the ratings green, amber, red"))
     if not scoring.priorities or scoring.priorities[-1].min_weight != 0:
-        problems.append(doc.problem(("scoring", "priorities"),
-                                    "the last priority must catch every gap (min_weight 0)"))
+        problems.append(
+            doc.problem(
+                ("scoring", "priorities"), "the last priority must catch every gap (min_weight 0)"
+            )
+        )
     return problems
 
 
@@ -348,7 +401,9 @@ def load_rubric(criteria: Path | None = None, questionnaires: Path | None = None
     frameworks: list[Framework] = []
     files = sorted(criteria.glob("*.yaml"))
     if not files:
-        raise InputError([Problem(_shown(criteria), 1, 1, "no rubric (*.yaml) files in this folder")])
+        raise InputError(
+            [Problem(_shown(criteria), 1, 1, "no rubric (*.yaml) files in this folder")]
+        )
     for file in files:
         try:
             frameworks.append(load_framework(file, questions))
@@ -358,14 +413,24 @@ def load_rubric(criteria: Path | None = None, questionnaires: Path | None = None
     if not problems:
         for qid, place in places.items():
             if qid not in used:
-                problems.append(Problem(place.file, place.line, place.column,
-                                        f"question '{qid}' is not read by any criterion; "
-                                        "use it in a rule or remove it", place.key))
+                problems.append(
+                    Problem(
+                        place.file,
+                        place.line,
+                        place.column,
+                        f"question '{qid}' is not read by any criterion; "
+                        "use it in a rule or remove it",
+                        place.key,
+                    )
+                )
     ids = [f.id for f in frameworks]
     for fid in {i for i in ids if ids.count(i) > 1}:
-        problems.append(Problem(_shown(criteria), 1, 1, f"framework id '{fid}' is used by two files"))
+        problems.append(
+            Problem(_shown(criteria), 1, 1, f"framework id '{fid}' is used by two files")
+        )
     if problems:
         raise InputError(problems)
+    frameworks.sort(key=lambda f: (f.order, f.id))
     return Rubric(bank=bank, frameworks=frameworks)
 
 
@@ -386,8 +451,13 @@ def answers_from_document(doc: YamlDocument, data: dict[str, Any], rubric: Rubri
         raw_answers = {}
     answers: dict[str, Answer] = {}
     if not isinstance(raw_answers, dict):
-        problems.append(doc.problem(("answers",), "'answers' should be a mapping of question ids "
-                                    f"to answers, not {_what(raw_answers)}"))
+        problems.append(
+            doc.problem(
+                ("answers",),
+                "'answers' should be a mapping of question ids "
+                f"to answers, not {_what(raw_answers)}",
+            )
+        )
         raw_answers = {}
     header = _validate(Answers, {**data, "answers": {}}, doc, problems)
     review_date = header.school.review_date if header is not None else None
@@ -399,9 +469,14 @@ def answers_from_document(doc: YamlDocument, data: dict[str, Any], rubric: Rubri
         known = [f.id for f in rubric.frameworks]
         for i, fid in enumerate(header.frameworks):
             if fid not in known:
-                problems.append(doc.problem(("frameworks", i), f"unknown framework '{fid}'"
-                                            f"{suggest(fid, known)}; known: {', '.join(known)}"))
-    if problems:
+                problems.append(
+                    doc.problem(
+                        ("frameworks", i),
+                        f"unknown framework '{fid}'"
+                        f"{suggest(fid, known)}; known: {', '.join(known)}",
+                    )
+                )
+    if header is None or problems:
         raise InputError(problems)
     return header.model_copy(update={"answers": answers})
 
@@ -417,8 +492,9 @@ def _one_answer(
     at = ("answers", qid)
     question = questions.get(qid)
     if question is None:
-        problems.append(doc.problem(at, f"unknown question id '{qid}'{suggest(qid, questions)}",
-                                    key=True))
+        problems.append(
+            doc.problem(at, f"unknown question id '{qid}'{suggest(qid, questions)}", key=True)
+        )
         return None
     long_form = isinstance(raw, dict)
     answer = _validate(Answer, raw if long_form else {"value": raw}, doc, problems, at)
@@ -426,10 +502,17 @@ def _one_answer(
         return answer
     value, trouble = check_value(question, answer.value)
     value_at = (*at, "value") if long_form else at
-    if trouble is None and question.type == "date" and review_date is not None:
-        if value > review_date and not question.future_dates:
-            trouble = (f"{value.isoformat()} is after the review date ({review_date.isoformat()}); "
-                       "give the date it last happened")
+    if (
+        trouble is None
+        and question.type == "date"
+        and not question.future_dates
+        and review_date is not None
+        and value > review_date
+    ):
+        trouble = (
+            f"{value.isoformat()} is after the review date ({review_date.isoformat()}); "
+            "give the date it last happened"
+        )
     if trouble is not None:
         problems.append(doc.problem(value_at, f"{question.id}: {trouble}"))
         return None
@@ -455,7 +538,10 @@ def _choices(question: Question, value: Any) -> tuple[Any, str | None]:
     items = [value] if isinstance(value, str) else value
     allowed = question.choice_ids()
     if not isinstance(items, list):
-        return None, f"give a list of choices, for example [{allowed[0]}]; allowed: {', '.join(allowed)}"
+        return (
+            None,
+            f"give a list of choices, for example [{allowed[0]}]; allowed: {', '.join(allowed)}",
+        )
     picked: list[str] = []
     for item in items:
         text = item.strip().lower() if isinstance(item, str) else item
@@ -471,10 +557,8 @@ def _choices(question: Question, value: Any) -> tuple[Any, str | None]:
 def _number(question: Question, value: Any) -> tuple[Any, str | None]:
     is_pct = question.type == "percentage"
     if is_pct and isinstance(value, str) and value.strip().endswith("%"):
-        try:
+        with contextlib.suppress(ValueError):
             value = float(value.strip()[:-1])
-        except ValueError:
-            pass
     if isinstance(value, bool) or not isinstance(value, int | float):
         kind = "a percentage from 0 to 100" if is_pct else "a number (0 or more)"
         return None, f"{value!r} is not {kind}"
@@ -500,7 +584,9 @@ def _text(question: Question, value: Any) -> tuple[Any, str | None]:
     if isinstance(value, bool) or not isinstance(value, str | int | float | date):
         return None, f"give text, not {_what(value)}"
     text = str(value).strip()
-    return (text, None) if text else (None, "the answer is blank; write some text or leave it empty")
+    return (
+        (text, None) if text else (None, "the answer is blank; write some text or leave it empty")
+    )
 
 
 _VALUE_CHECKS = {

@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
 
 from .rules import Condition
 
@@ -35,7 +42,12 @@ Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 DottedIdent = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*(\.[a-z0-9_]+)*$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
-JUDGEMENT_ORDER: tuple[Judgement, ...] = ("inadequate", "requires_improvement", "good", "outstanding")
+JUDGEMENT_ORDER: tuple[Judgement, ...] = (
+    "inadequate",
+    "requires_improvement",
+    "good",
+    "outstanding",
+)
 STATUSES: tuple[Status, ...] = ("met", "partly_met", "not_met", "not_applicable", "unanswered")
 
 
@@ -106,8 +118,17 @@ class Question(Strict):
 
 
 class Section(Strict):
+    """A part of the questionnaire; ``bank.yaml`` lists them, in order, with titles."""
+
     id: Ident
     title: Text
+    questions: list[Question] = []
+
+
+class FiledQuestions(Strict):
+    """Questions a file in ``questions/`` files under one of the bank's sections."""
+
+    id: Ident
     questions: list[Question]
 
 
@@ -243,6 +264,7 @@ class Framework(Strict):
     title: Text
     version: Text
     published: date
+    order: int = Field(100, description="Frameworks are shown and scored in this order")
     summary: str = ""
     sources: list[SourceDocument]
     areas: list[Area]
@@ -286,11 +308,26 @@ class Answer(Strict):
     action: ActionPlan | None = None
 
 
+Urn = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{6,7}$"),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\d{6,7}$"},
+                {"type": "integer", "minimum": 100000, "maximum": 9999999},
+            ],
+            "description": "The school's unique reference number (6 or 7 digits)",
+        }
+    ),
+]
+
+
 class School(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
     name: Text
-    urn: Annotated[str, StringConstraints(pattern=r"^\d{6,7}$")] | None = None
+    urn: Urn | None = None
     phase: Phase
     review_date: date
     completed_by: str | None = None
@@ -315,6 +352,16 @@ class ResultModel(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+class AnswerNote(ResultModel):
+    """One answer a criterion read, as the school gave it."""
+
+    question: str
+    label: str
+    answer: str | None
+    evidence: str | None
+    notes: str | None
+
+
 class CriterionResult(ResultModel):
     id: str
     framework: str
@@ -327,6 +374,7 @@ class CriterionResult(ResultModel):
     weight: float
     reasons: list[str]
     questions: list[str]
+    answers: list[AnswerNote]
 
 
 class AreaResult(ResultModel):

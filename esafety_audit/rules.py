@@ -75,7 +75,9 @@ def _check_choices(question: QuestionInfo, operand: Any) -> str | None:
         return "give at least one choice"
     bad = [v for v in values if not isinstance(v, str) or v not in allowed]
     if bad:
-        return f"{bad[0]!r} is not a choice of question '{question.id}'; choices: {', '.join(allowed)}"
+        return (
+            f"{bad[0]!r} is not a choice of question '{question.id}'; choices: {', '.join(allowed)}"
+        )
     return None
 
 
@@ -121,9 +123,7 @@ def _all_labels(question: QuestionInfo, operand: Any) -> str:
 
 _CHOICE_TYPES = frozenset({"yes_partly_no", "yes_no", "single_choice"})
 _NUMBER_TYPES = frozenset({"number", "percentage"})
-_ALL_TYPES = frozenset(
-    {*_CHOICE_TYPES, *_NUMBER_TYPES, "multiple_choice", "date", "text"}
-)
+_ALL_TYPES = frozenset({*_CHOICE_TYPES, *_NUMBER_TYPES, "multiple_choice", "date", "text"})
 
 
 def _days_before(value: date, review: date) -> int:
@@ -241,7 +241,8 @@ class Test(Condition):
         if value is None:
             return Outcome(None, (f"{q.label}: not answered (needs an answer that {wanted})",))
         held = OPERATORS[self.op].test(q, value, self.operand, ctx.review_date)
-        shown = show_answer(q, value, ctx.review_date)
+        focus = _as_list(self.operand) if self.op in ("includes", "includes_any") else None
+        shown = show_answer(q, value, ctx.review_date, focus)
         verdict = "meets" if held else "does not meet"
         return Outcome(held, (f"{q.label}: {shown}; {verdict} the test that it {wanted}",))
 
@@ -309,18 +310,30 @@ def _join(outcomes: Sequence[Outcome]) -> tuple[str, ...]:
     return tuple(reason for o in outcomes for reason in o.reasons)
 
 
-def show_answer(question: QuestionInfo, value: Any, review_date: date) -> str:
-    """An answer as a governor would read it."""
+def show_answer(
+    question: QuestionInfo, value: Any, review_date: date, focus: list[Any] | None = None
+) -> str:
+    """An answer as a governor would read it; ``focus`` limits a multiple choice to
+    the choices a test is about, so a reason names only what matters to it."""
     if question.type == "date":
         days = (review_date - value).days
-        when = "on the review date" if days == 0 else (
-            f"{days} days before the review" if days > 0 else f"{-days} days after the review"
+        when = (
+            "on the review date"
+            if days == 0
+            else (
+                f"{days} days before the review" if days > 0 else f"{-days} days after the review"
+            )
         )
         return f"{value.isoformat()} ({when})"
     if question.type == "percentage":
         return f"{value:g}%"
     if question.type == "number":
         return f"{value:g}"
+    if question.type == "multiple_choice" and focus is not None:
+        return "; ".join(
+            f"'{question.choice_label(c)}' {'ticked' if c in value else 'not ticked'}"
+            for c in focus
+        )
     if question.type == "multiple_choice":
         ticked = ", ".join(question.choice_label(v) for v in value) or "none"
         return f"{len(value)} of {len(question.choice_ids())} ticked ({ticked})"
@@ -332,10 +345,7 @@ def show_answer(question: QuestionInfo, value: Any, review_date: date) -> str:
 # --------------------------------------------------------------------------- parsing
 
 RuleProblem = tuple[tuple[str | int, ...], str]
-_SHAPE = (
-    "a condition is {all: [...]}, {any: [...]}, {not: ...} "
-    "or {question: ID, OPERATOR: VALUE}"
-)
+_SHAPE = "a condition is {all: [...]}, {any: [...]}, {not: ...} or {question: ID, OPERATOR: VALUE}"
 
 
 def parse_condition(
@@ -349,11 +359,13 @@ def parse_condition(
         problems.append((path, _SHAPE))
         return None
     if len(data) == 1 and next(iter(data)) in ("all", "any"):
-        (key, items), = data.items()
+        ((key, items),) = data.items()
         if not isinstance(items, list) or not items:
             problems.append(((*path, key), f"'{key}' needs a list of one or more conditions"))
             return None
-        parsed = [parse_condition(c, (*path, key, i), questions, problems) for i, c in enumerate(items)]
+        parsed = [
+            parse_condition(c, (*path, key, i), questions, problems) for i, c in enumerate(items)
+        ]
         if any(p is None for p in parsed):
             return None
         kind = AllOf if key == "all" else AnyOf
@@ -381,7 +393,10 @@ def _parse_test(
     qid = data["question"]
     if op not in OPERATORS:
         problems.append(
-            ((*path, op), f"unknown operator '{op}'; known operators: {', '.join(sorted(OPERATORS))}")
+            (
+                (*path, op),
+                f"unknown operator '{op}'; known operators: {', '.join(sorted(OPERATORS))}",
+            )
         )
         return None
     if not isinstance(qid, str) or qid not in questions:
@@ -407,6 +422,6 @@ def _parse_test(
 
 
 def suggest(name: str, known: Mapping[str, Any] | Sequence[str]) -> str:
-    """"; did you mean 'x'?" for the nearest known name, or an empty string."""
+    """ "; did you mean 'x'?" for the nearest known name, or an empty string."""
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import ConfigDict, Field, create_model
 
 from .models import ActionPlan, Question, Rubric, School
 
@@ -53,16 +53,15 @@ def answers_schema(rubric: Rubric) -> dict[str, Any]:
     }
     answers = create_model("AnswersToQuestions", __config__=ConfigDict(extra="forbid"), **fields)
     framework_ids = tuple(f.id for f in rubric.frameworks)
-
-    class AnswersFile(BaseModel):
-        """An esafety-audit answers file: one school's annual online-safety self-review."""
-
-        model_config = ConfigDict(extra="forbid", title="esafety-audit answers file")
-        school: School
-        question_bank_version: str | None = None
-        frameworks: list[Literal[framework_ids]] | None = None  # type: ignore[valid-type]
-        answers: answers | None = None  # type: ignore[valid-type]
-
-    schema = AnswersFile.model_json_schema()
+    answers_file = create_model(
+        "AnswersFile",
+        __config__=ConfigDict(extra="forbid", title="esafety-audit answers file"),
+        __doc__="An esafety-audit answers file: one school's annual online-safety self-review.",
+        school=(School, ...),
+        question_bank_version=(str | None, None),
+        frameworks=(list[Literal[framework_ids]] | None, None),  # type: ignore[valid-type,arg-type]
+        answers=(answers | None, None),
+    )
+    schema = answers_file.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema

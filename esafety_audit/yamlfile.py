@@ -123,6 +123,8 @@ def parse_yaml(raw: bytes | str, name: str) -> YamlDocument:
         data = builder.build(node, ())
     except RecursionError:
         raise InputError([Problem(name, 1, 1, "the YAML is nested too deeply to read")]) from None
+    except _AliasFound:
+        raise InputError([_alias_problem(text, name)]) from None
     if builder.problems:
         raise InputError(builder.problems)
     return YamlDocument(name, data, builder.value_marks, builder.key_marks)
@@ -149,11 +151,27 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
     what = exc.problem or exc.context or "unreadable YAML"
     if exc.context and exc.problem:
         what = f"{exc.context}, {exc.problem}"
-    return Problem(name, line, column, f"YAML syntax error: {what}; check the indentation and quoting")
+    return Problem(
+        name, line, column, f"YAML syntax error: {what}; check the indentation and quoting"
+    )
+
+
+def _alias_problem(text: str, name: str) -> Problem:
+    """Where the first alias is: the composed graph only knows where its anchor was."""
+    message = "anchors and aliases (& and *) are not allowed; write the value out in full"
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
+            mark = event.start_mark
+            return Problem(name, mark.line + 1, mark.column + 1, message)
+    return Problem(name, 1, 1, message)  # pragma: no cover - an alias was seen while building
 
 
 def _mark(node: yaml.Node) -> Mark:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _AliasFound(Exception):
+    """Raised inside the builder at the first alias; reported with its place."""
 
 
 class _Builder:
@@ -173,9 +191,9 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         if id(node) in self._seen:
-            # The composer hands back the anchored node again for every alias.
-            self.fail(node, "anchors and aliases (& and *) are not allowed; write the value out", path)
-            return None
+            # The composer hands back the anchored node again for every alias: stop
+            # at the first rather than expand it (an alias bomb would never finish).
+            raise _AliasFound
         self._seen.add(id(node))
         self.value_marks[path] = _mark(node)
         if isinstance(node, yaml.MappingNode):

@@ -1,14 +1,9 @@
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from esafety_audit.loading import load_rubric  # noqa: E402
-from esafety_audit.models import Rubric  # noqa: E402
+from esafety_audit.loading import load_rubric
+from esafety_audit.models import Rubric
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from esafety_audit.loading import answers_from_document
+from esafety_audit.loading import answers_from_document, load_rubric
 from esafety_audit.models import Answers, Rubric
 from esafety_audit.yamlfile import YamlDocument
 
@@ -19,3 +21,24 @@ def make_answers(rubric: Rubric, answers: dict[str, Any], **school: Any) -> Answ
         "answers": answers,
     }
     return answers_from_document(YamlDocument("<test>", data), data, rubric)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI_CRITERIA = FIXTURES / "mini" / "criteria"
+MINI_QUESTIONS = FIXTURES / "mini" / "questionnaires"
+
+
+def mini_rubric() -> Rubric:
+    """A small, stable rubric for testing the engine's semantics."""
+    return load_rubric(MINI_CRITERIA, MINI_QUESTIONS)
+
+
+def copy_rubric(
+    destination: Path, criteria: Path = MINI_CRITERIA, questions: Path = MINI_QUESTIONS
+) -> tuple[Path, Path]:
+    """A copy of a rubric in ``destination`` that a test may break."""
+    crit = destination / "criteria"
+    ques = destination / "questionnaires"
+    shutil.copytree(criteria, crit)
+    shutil.copytree(questions, ques)
+    return crit, ques

@@ -1,0 +1,86 @@
+"""Presenting a :class:`Result`: the result JSON and the governors' reports.
+
+One review gives four files sharing the stem ``<school-slug>-<review-date>``:
+``.md`` and ``.html`` (the governors' report), ``.json`` (the stable result
+JSON) and ``-actions.csv`` (the action plan for a spreadsheet). Rendering only
+presents what the result and its rubric hold; no scoring happens here.
+
+- :mod:`.context` builds the one typed context every report is drawn from;
+- :mod:`.render` holds the jinja2 environment and renders the templates;
+- :mod:`.actions` writes the CSV action plan;
+- :mod:`.text` turns rubric Markdown into sanitised HTML and keeps a school's
+  free text literal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+
+from ..io import write_all
+from ..models import Result, Rubric
+from .actions import actions_csv
+from .context import ReportContext, build_context
+from .render import html_report, markdown_report
+
+__all__ = [
+    "ReportContext",
+    "build_context",
+    "render_reports",
+    "report_stem",
+    "result_json",
+    "slug",
+    "write_reports",
+]
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a school name: 'St Mary's C of E' -> 'st-marys-c-of-e'."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    plain = re.sub(r"['\u2019]", "", plain.lower())
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "school"
+
+
+def report_stem(result: Result) -> str:
+    """``<school-slug>-<review-date>``: the shared name of one review's files."""
+    return f"{slug(result.school.name)}-{result.school.review_date.isoformat()}"
+
+
+def result_json(result: Result) -> str:
+    """The stable, documented result JSON (see ``schema_version``)."""
+    return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_reports(
+    result: Result, rubric: Rubric, generated_at: datetime | None = None
+) -> dict[str, str | bytes]:
+    """Every report of one review, by file-name ending (added to the shared stem).
+
+    The same inputs give byte-identical files; ``generated_at`` adds a generation
+    time to the cover of the HTML and Markdown reports, and is off by default.
+    """
+    context = build_context(result, rubric, generated_at)
+    return {
+        ".md": markdown_report(context),
+        ".html": html_report(context),
+        ".json": result_json(result),
+        "-actions.csv": actions_csv(context),
+    }
+
+
+def write_reports(
+    result: Result, rubric: Rubric, folder: Path, generated_at: datetime | None = None
+) -> list[Path]:
+    """Render every report first, then write them all atomically into ``folder``.
+
+    A rendering error writes nothing; a write error leaves none of the files
+    half-written and names the file that failed (:class:`~esafety_audit.io.WriteError`).
+    """
+    stem = report_stem(result)
+    rendered = render_reports(result, rubric, generated_at)
+    files = {folder / f"{stem}{ending}": data for ending, data in rendered.items()}
+    write_all(files)
+    return list(files)

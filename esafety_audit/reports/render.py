@@ -1,0 +1,44 @@
+"""The one jinja2 environment, and the HTML and Markdown reports drawn from a context.
+
+HTML templates autoescape; the Markdown template escapes a school's free text
+with the ``md`` filter. Both use ``StrictUndefined`` so that a missing field
+fails loudly instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import jinja2
+
+from .context import BAR_WIDTH, ROW_HEIGHT, ReportContext
+from .text import md_escape
+
+
+@cache
+def environment(autoescape: bool) -> jinja2.Environment:
+    """The jinja2 environment for the package's templates."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("esafety_audit", "templates"),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    env.globals["BAR_WIDTH"] = BAR_WIDTH
+    env.globals["ROW_HEIGHT"] = ROW_HEIGHT
+    return env
+
+
+def html_report(context: ReportContext) -> str:
+    """The self-contained, accessible, printable HTML report."""
+    return environment(True).get_template("report.html.j2").render(r=context)
+
+
+def markdown_report(context: ReportContext) -> str:
+    """The governors' report as Markdown."""
+    text = environment(False).get_template("report.md.j2").render(r=context)
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"

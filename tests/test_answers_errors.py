@@ -1,0 +1,142 @@
+"""Bad answers files: every problem in the file, each with its line and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import mini_rubric
+
+from esafety_audit.errors import InputError
+from esafety_audit.loading import load_answers
+
+HEADER = "school:\n  name: Oak Primary\n  phase: primary\n  review_date: 2026-11-20\n"
+
+
+def _problems(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "answers.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_answers(path, mini_rubric())
+    return [str(p).replace(str(path), "answers.yaml") for p in caught.value.problems]
+
+
+def _load(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / "answers.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_answers(path, mini_rubric())
+
+
+def test_short_and_long_forms_load_typed(tmp_path: Path) -> None:
+    answers = _load(
+        tmp_path,
+        HEADER + "answers:\n  policy: yes\n  trained_pct: '85%'\n  reviewed:\n"
+        "    value: 2026-09-01\n    evidence: Minutes, 1 Sept\n"
+        "    action: {owner: DSL, due: 2027-01-31}\n  lead_name:\n",
+    )
+    assert answers.answers["policy"].value == "yes"
+    assert answers.answers["trained_pct"].value == 85
+    assert answers.answers["reviewed"].evidence == "Minutes, 1 Sept"
+    assert answers.answers["reviewed"].action is not None
+    assert answers.answers["lead_name"].value is None  # an empty answer is unanswered
+
+
+def test_unknown_question_suggests_the_nearest_id(tmp_path: Path) -> None:
+    assert _problems(tmp_path, HEADER + "answers:\n  polcy: yes\n") == [
+        "answers.yaml:6:3: unknown question id 'polcy'; did you mean 'policy'? [answers.polcy]"
+    ]
+
+
+def test_a_wrong_choice_lists_the_valid_ones(tmp_path: Path) -> None:
+    assert _problems(tmp_path, HEADER + "answers:\n  policy: maybe\n") == [
+        "answers.yaml:6:11: policy: 'maybe' is not an allowed answer; use one of: yes, partly, no "
+        "[answers.policy]"
+    ]
+
+
+def test_wrong_type_in_the_long_form_points_at_the_value(tmp_path: Path) -> None:
+    text = HEADER + "answers:\n  filtering:\n    value: [basic]\n    notes: x\n"
+    assert _problems(tmp_path, text) == [
+        "answers.yaml:7:12: filtering: ['basic'] is not an allowed answer; use one of: managed, "
+        "basic, none [answers.filtering.value]"
+    ]
+
+
+def test_a_percentage_out_of_range(tmp_path: Path) -> None:
+    assert _problems(tmp_path, HEADER + "answers:\n  trained_pct: 120\n") == [
+        "answers.yaml:6:16: trained_pct: 120 is out of range; use 0 to 100 [answers.trained_pct]"
+    ]
+
+
+def test_a_number_that_is_text(tmp_path: Path) -> None:
+    assert _problems(tmp_path, HEADER + "answers:\n  shared_logins: several\n") == [
+        "answers.yaml:6:18: shared_logins: 'several' is not a number (0 or more) "
+        "[answers.shared_logins]"
+    ]
+
+
+def test_an_impossible_date(tmp_path: Path) -> None:
+    assert _problems(tmp_path, HEADER + "answers:\n  reviewed: 2026-02-30\n") == [
+        "answers.yaml:6:13: '2026-02-30' is not a real date (day is out of range for month); "
+        "use YYYY-MM-DD [answers.reviewed]"
+    ]
+
+
+def test_a_date_after_the_review(tmp_path: Path) -> None:
+    assert _problems(tmp_path, HEADER + "answers:\n  reviewed: 2027-01-05\n") == [
+        "answers.yaml:6:13: reviewed: 2027-01-05 is after the review date (2026-11-20); give the "
+        "date it last happened [answers.reviewed]"
+    ]
+
+
+def test_an_unknown_phase(tmp_path: Path) -> None:
+    text = HEADER.replace("phase: primary", "phase: junior") + "answers: {}\n"
+    assert _problems(tmp_path, text) == [
+        "answers.yaml:3:10: 'junior' is not allowed for 'phase'; use one of: 'primary', "
+        "'secondary', 'all-through', 'middle' or 'special' [school.phase]"
+    ]
+
+
+def test_a_missing_school_name_and_a_bad_urn(tmp_path: Path) -> None:
+    text = "school:\n  urn: 12ab\n  phase: primary\n  review_date: 2026-11-20\nanswers: {}\n"
+    assert _problems(tmp_path, text) == [
+        "answers.yaml:1:1: 'name' is missing; add it [school]",
+        "answers.yaml:2:8: '12ab' is not a URN; use the school's 6 or 7 digit unique reference "
+        "number [school.urn]",
+    ]
+
+
+def test_an_unknown_key_in_the_long_form(tmp_path: Path) -> None:
+    text = HEADER + "answers:\n  policy:\n    value: yes\n    evidnce: minutes\n"
+    assert _problems(tmp_path, text) == [
+        "answers.yaml:8:5: unknown key 'evidnce'; did you mean 'evidence'?; allowed keys: value, "
+        "evidence, notes, action [answers.policy.evidnce]"
+    ]
+
+
+def test_a_list_instead_of_a_mapping(tmp_path: Path) -> None:
+    assert _problems(tmp_path, "- school\n- answers\n") == [
+        "answers.yaml:1:1: expected a mapping with the keys 'school' and 'answers', found a list"
+    ]
+
+
+def test_every_problem_in_a_file_is_reported_together(tmp_path: Path) -> None:
+    text = (
+        HEADER.replace("primary", "nursery")
+        + "answers:\n  policy: perhaps\n  trained_pct: -5\n  nonsense: 1\n"
+    )
+    found = _problems(tmp_path, text)
+    assert [p.split(": ")[0] for p in found] == [
+        "answers.yaml:3:10",
+        "answers.yaml:6:11",
+        "answers.yaml:7:16",
+        "answers.yaml:8:3",
+    ]
+
+
+def test_an_unknown_framework_is_named(tmp_path: Path) -> None:
+    text = HEADER + "frameworks: [mni]\nanswers: {}\n"
+    assert _problems(tmp_path, text) == [
+        "answers.yaml:5:14: unknown framework 'mni'; did you mean 'mini'?; known: mini "
+        "[frameworks[0]]"
+    ]

@@ -1,0 +1,172 @@
+"""A broken rubric or question bank is reported with places, every problem at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import copy_rubric
+
+from esafety_audit.errors import InputError
+from esafety_audit.loading import load_rubric
+
+
+def _break(tmp_path: Path, file: str, old: str, new: str) -> list[str]:
+    criteria, questions = copy_rubric(tmp_path)
+    path = tmp_path / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"the fixture no longer holds {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_rubric(criteria, questions)
+    return [str(p).replace(str(tmp_path) + "/", "") for p in caught.value.problems]
+
+
+def test_an_unknown_operator_lists_the_known_ones(tmp_path: Path) -> None:
+    found = _break(tmp_path, "criteria/mini.yaml", "within_days: 365", "within_day: 365")
+    assert found == [
+        "criteria/mini.yaml:51:33: unknown operator 'within_day'; known operators: answered, "
+        "at_least, at_most, count_at_least, count_at_most, gte, includes, includes_any, is, lt, "
+        "lte, older_than_days, within_days [criteria[1].rule.met.within_day]"
+    ]
+
+
+def test_an_unknown_question_in_a_rule_suggests_one(tmp_path: Path) -> None:
+    found = _break(
+        tmp_path,
+        "criteria/mini.yaml",
+        "question: trained_pct, gte: 80",
+        "question: trained_pc, gte: 80",
+    )
+    assert found == [
+        "criteria/mini.yaml:62:23: unknown question 'trained_pc'; did you mean 'trained_pct'? "
+        "[criteria[2].rule.met.question]"
+    ]
+
+
+def test_an_operator_that_cannot_read_the_question_type(tmp_path: Path) -> None:
+    found = _break(
+        tmp_path,
+        "criteria/mini.yaml",
+        "{question: trained_pct, gte: 80}",
+        "{question: trained_pct, within_days: 80}",
+    )
+    assert found == [
+        "criteria/mini.yaml:62:36: 'within_days' cannot test question 'trained_pct' of type "
+        "percentage; it works on date [criteria[2].rule.met.within_days]"
+    ]
+
+
+def test_a_choice_the_question_does_not_have(tmp_path: Path) -> None:
+    found = _break(tmp_path, "criteria/mini.yaml", "at_least: managed", "at_least: mannaged")
+    assert found == [
+        "criteria/mini.yaml:74:34: 'at_least' 'mannaged' is not a choice of question 'filtering'; "
+        "choices: none, basic, managed [criteria[3].rule.met.at_least]"
+    ]
+
+
+def test_a_criterion_missing_its_action(tmp_path: Path) -> None:
+    found = _break(
+        tmp_path,
+        "criteria/mini.yaml",
+        "    action: Review it.\n    resources: [help]",
+        "    resources: [help]",
+    )
+    assert found == [
+        "criteria/mini.yaml:43:5: 'action' is missing; add it [criteria[1]]",
+    ]
+
+
+def test_an_unknown_resource_and_area(tmp_path: Path) -> None:
+    found = _break(
+        tmp_path / "x",
+        "criteria/mini.yaml",
+        "    area: policy\n    kind: feature\n    title: Policy reviewed",
+        "    area: polcy\n    kind: feature\n    title: Policy reviewed",
+    )
+    found += _break(
+        tmp_path / "y",
+        "criteria/mini.yaml",
+        "Review it.\n    resources: [help]",
+        "Review it.\n    resources: [hlep]",
+    )
+    assert found == [
+        "criteria/mini.yaml:44:11: unknown area 'polcy'; did you mean 'policy'?; areas: policy, "
+        "safety [criteria[1].area]",
+        "criteria/mini.yaml:53:17: unknown resource 'hlep'; did you mean 'help'? "
+        "[criteria[1].resources[0]]",
+    ]
+
+
+def test_an_indicator_must_give_triggered(tmp_path: Path) -> None:
+    found = _break(
+        tmp_path,
+        "criteria/mini.yaml",
+        "triggered: {question: filtering",
+        "met: {question: filtering",
+    )
+    assert found == [
+        "criteria/mini.yaml:109:7: an inadequate indicator's rule gives 'triggered' (and no "
+        "'met' or 'partly') [criteria[6].rule]"
+    ]
+
+
+def test_a_question_no_criterion_reads(tmp_path: Path) -> None:
+    found = _break(
+        tmp_path,
+        "questionnaires/questions/q.yaml",
+        "      - {id: lead_name,",
+        "      - {id: spare, label: Spare, prompt: Unused?, type: yes_no}\n      - {id: lead_name,",
+    )
+    assert found == [
+        "questionnaires/questions/q.yaml:28:14: question 'spare' is not read by any criterion; "
+        "use it in a rule or remove it [sections[0].questions[6].id]"
+    ]
+
+
+def test_a_choice_question_without_choices(tmp_path: Path) -> None:
+    found = _break(
+        tmp_path,
+        "questionnaires/questions/q.yaml",
+        "choices:\n          - {id: privacy, label: Privacy}\n"
+        "          - {id: reporting, label: Reporting}",
+        "choices: []",
+    )
+    assert found == [
+        "questionnaires/questions/q.yaml:23:15: a multiple_choice question needs 'choices' "
+        "[sections[0].questions[5].type]"
+    ]
+
+
+def test_judgement_levels_out_of_order(tmp_path: Path) -> None:
+    found = _break(
+        tmp_path,
+        "criteria/mini.yaml",
+        "min_score: 70, min_coverage: 75",
+        "min_score: 95, min_coverage: 75",
+    )
+    assert found == [
+        "criteria/mini.yaml:13:5: minimum scores must fall from the first entry to the last, and "
+        "the last must be 0 [scoring.judgement]"
+    ]
+
+
+def test_questions_filed_under_an_unknown_section(tmp_path: Path) -> None:
+    found = _break(tmp_path, "questionnaires/questions/q.yaml", "  - id: main", "  - id: mian")
+    assert found == [
+        "questionnaires/questions/q.yaml:2:9: unknown section 'mian'; did you mean 'main'?; the "
+        "sections are listed in questionnaires/bank.yaml: main [sections[0].id]"
+    ]
+
+
+def test_a_question_id_defined_twice(tmp_path: Path) -> None:
+    found = _break(
+        tmp_path,
+        "questionnaires/questions/q.yaml",
+        "      - {id: lead_name,",
+        "      - {id: policy, label: Again, prompt: Again?, type: yes_no}\n      - {id: lead_name,",
+    )
+    assert found == [
+        "questionnaires/questions/q.yaml:28:14: question id 'policy' is defined twice (first at "
+        "questionnaires/questions/q.yaml:4); ids must be unique [sections[0].questions[6].id]"
+    ]
