@@ -68,9 +68,8 @@ def evaluate(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None 
 
     weights = {c.id: c.weight for c in criteria}
     gaps.sort(key=lambda g: (g.priority_rank, -weights[g.criterion], g.criterion))
-    judged = [f for f in framework_results if f.judgement is not None]
-    worst = min(
-        judged, key=lambda f: JUDGEMENT_ORDER.index(f.judgement or "inadequate"), default=None
+    judgement, judgement_label, judgement_reason = _overall(
+        [r for f, r in zip(selected, framework_results, strict=True) if f.scoring.judgement]
     )
     return Result(
         school=SchoolSummary(
@@ -83,9 +82,9 @@ def evaluate(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None 
         ),
         question_bank=VersionRef(id=rubric.bank.id, version=rubric.bank.version),
         frameworks=framework_results,
-        judgement=worst.judgement if worst else None,
-        judgement_label=worst.judgement_label if worst else None,
-        judgement_reason=_overall_reason(worst, judged),
+        judgement=judgement,
+        judgement_label=judgement_label,
+        judgement_reason=judgement_reason,
         score=_weighted([(c.weight, c.score) for c in criteria]),
         coverage=_coverage([c.status for c in criteria]),
         areas=areas,
@@ -281,12 +280,19 @@ def _judge(
     wording = framework.scoring.wording
     if limiting:
         worst = levels[-1]
-        first = limiting[0].criterion.title
         more = len(limiting) - 1
+        others = "" if more == 0 else (wording.one_more if more == 1 else wording.more)
         text = wording.limiting.format(
-            label=worst.label, indicator=first, more=more, others=_others(more)
+            label=worst.label,
+            indicator=limiting[0].criterion.title,
+            others=others.format(more=more),
         )
         return worst.level, worst.label, text
+    if coverage < framework.scoring.min_coverage_to_judge:
+        text = wording.not_judged.format(
+            coverage=_num(coverage), needed=_num(framework.scoring.min_coverage_to_judge)
+        )
+        return None, None, text
     reds = sum(a.rating == "red" for a in areas)
     value = score or 0.0
     for level in levels:
@@ -302,23 +308,33 @@ def _judge(
     raise AssertionError("the last judgement level has no thresholds")  # pragma: no cover
 
 
-def _others(more: int) -> str:
-    if more == 0:
-        return ""
-    return f" (and {more} more indicator{'s' if more > 1 else ''} of inadequate practice)"
-
-
 def _num(value: float) -> str:
     return f"{value:g}"
 
 
-def _overall_reason(worst: FrameworkResult | None, judged: Sequence[FrameworkResult]) -> str | None:
-    if worst is None:
-        return None
-    if len(judged) == 1:
-        return worst.judgement_reason
-    # The overall judgement is the lowest framework judgement: name which one set it.
-    return f"{worst.title}: {worst.judgement_reason}"
+def _overall(
+    judging: Sequence[FrameworkResult],
+) -> tuple[Judgement | None, str | None, str | None]:
+    """The lowest of the frameworks' judgements, or none while any cannot be judged.
+
+    A framework with too few answers is not judged, unless an indicator of
+    inadequate practice already makes it inadequate.
+    """
+    if not judging:
+        return None, None, None
+    if not any(f.judgement == "inadequate" for f in judging):
+        unjudged = [f for f in judging if f.judgement is None]
+        if unjudged:
+            return None, None, _named(unjudged[0], judging)
+    worst = min(judging, key=lambda f: JUDGEMENT_ORDER.index(f.judgement or "inadequate"))
+    return worst.judgement, worst.judgement_label, _named(worst, judging)
+
+
+def _named(framework: FrameworkResult, judging: Sequence[FrameworkResult]) -> str | None:
+    """A framework's reason, prefixed with its title when several frameworks judge."""
+    if len(judging) == 1:
+        return framework.judgement_reason
+    return f"{framework.title}: {framework.judgement_reason}"
 
 
 def _gap(framework: Framework, s: _Scored, answers: Answers) -> Gap:

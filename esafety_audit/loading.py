@@ -378,10 +378,18 @@ def _scoring_problems(framework: Framework, doc: YamlDocument) -> list[Problem]:
             )
     if [b.rating for b in scoring.ratings] != ["green", "amber", "red"]:
         problems.append(doc.problem(("scoring", "ratings"), "list the ratings green, amber, red"))
-    if not scoring.priorities or scoring.priorities[-1].min_weight != 0:
+    last = scoring.priorities[-1] if scoring.priorities else None
+    if (
+        last is None
+        or last.min_weight != 0
+        or last.kinds
+        or not {"not_met", "partly_met"} <= set(last.statuses)
+    ):
         problems.append(
             doc.problem(
-                ("scoring", "priorities"), "the last priority must catch every gap (min_weight 0)"
+                ("scoring", "priorities"),
+                "the last priority must catch every gap: statuses [not_met, partly_met], "
+                "no kinds, min_weight 0",
             )
         )
     return problems

@@ -246,12 +246,16 @@ class Wording(Strict):
     """Sentences the engine fills in; kept in the rubric so they can be reworded."""
 
     limiting: Text
+    one_more: Text
+    more: Text
     level: Text
+    not_judged: Text
 
 
 class Scoring(Strict):
     partly_credit: Annotated[float, Field(gt=0, lt=1)]
     judgement: list[JudgementLevel] | None = None
+    min_coverage_to_judge: Annotated[float, Field(ge=0, le=100)] = 0
     ratings: list[RatingBand]
     priorities: list[PriorityRule]
     wording: Wording

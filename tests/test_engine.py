@@ -186,3 +186,21 @@ def test_the_engine_imports_no_yaml_templates_or_cli() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_too_few_answers_are_not_judged_unless_an_indicator_is_found() -> None:
+    rubric = mini_rubric()
+    framework = rubric.frameworks[0]
+    strict = framework.model_copy(
+        update={"scoring": framework.scoring.model_copy(update={"min_coverage_to_judge": 50})}
+    )
+    rubric = rubric.model_copy(update={"frameworks": [strict]})
+    sparse = evaluate(rubric, make_answers(rubric, {"policy": "yes", "trained_pct": 90}))
+    assert sparse.coverage == round(100 * 2 / 7, 1)
+    assert sparse.judgement is None
+    assert sparse.judgement_reason == (
+        f"Not judged: only {sparse.coverage:g}% of criteria are answered, and a judgement needs "
+        "at least 50%. Answer the remaining questions, then assess again."
+    )
+    found = evaluate(rubric, make_answers(rubric, {"policy": "yes", "shared_logins": 4}))
+    assert found.judgement == "inadequate"

@@ -1,0 +1,111 @@
+"""The shipped example schools: their judgements, and the limiting indicators.
+
+Changing any single answer an indicator of inadequate practice reads, to a value
+that indicates it, must make the judgement inadequate with that indicator listed.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from esafety_audit.engine import evaluate
+from esafety_audit.loading import data_dir, load_answers, load_rubric
+from esafety_audit.models import Answer, Answers, Question, Rubric
+
+EXAMPLES = data_dir("questionnaires") / "examples"
+EXPECTED = {
+    "oakfield-primary.yaml": {"good", "outstanding"},
+    "riverside-academy.yaml": {"requires_improvement"},
+    "st-aidans-all-through.yaml": {"inadequate"},
+}
+
+
+@pytest.fixture(scope="module")
+def rubric() -> Rubric:
+    return load_rubric()
+
+
+def _example(rubric: Rubric, name: str) -> Answers:
+    return load_answers(EXAMPLES / name, rubric)
+
+
+def test_the_examples_are_the_ones_described() -> None:
+    assert sorted(p.name for p in EXAMPLES.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_judgement(rubric: Rubric, name: str) -> None:
+    result = evaluate(rubric, _example(rubric, name))
+    assert result.judgement in EXPECTED[name], result.judgement_reason
+    assert result.coverage >= 90, "examples answer nearly everything, as a real school would"
+    if result.judgement != "inadequate":
+        assert result.limiting == []
+
+
+def test_the_inadequate_school_is_otherwise_decent(rubric: Rubric) -> None:
+    result = evaluate(rubric, _example(rubric, "st-aidans-all-through.yaml"))
+    assert len(result.limiting) == 1
+    ofsted = next(f for f in result.frameworks if f.id == "ofsted-esafety-2014")
+    assert ofsted.judgement == "inadequate"
+    assert ofsted.score is not None and ofsted.score >= 70  # a good school's score, but...
+    assert result.judgement_reason and "because" in result.judgement_reason
+
+
+def test_the_examples_carry_evidence_notes_and_owners(rubric: Rubric) -> None:
+    for name in EXPECTED:
+        answers = _example(rubric, name).answers.values()
+        assert sum(a.evidence is not None for a in answers) >= 10, name
+        assert sum(a.notes is not None for a in answers) >= 3, name
+        assert any(a.action is not None and a.action.owner for a in answers), name
+
+
+def _candidates(question: Question, review: Any) -> list[Any]:
+    """Values worth trying when looking for one that indicates inadequate practice."""
+    kind = question.type
+    ids = question.choice_ids()
+    if kind in ("yes_partly_no", "yes_no", "single_choice"):
+        return ids
+    if kind == "multiple_choice":
+        return [[], *([c] for c in ids), [c for c in ids if c != ids[0]]]
+    if kind == "number":
+        return [0, 1, 2, 5, 10, 50, 500]
+    if kind == "percentage":
+        return [0, 10, 25, 40, 50, 75, 100]
+    if kind == "date":
+        return [review - timedelta(days=d) for d in (0, 400, 800, 1200, 2000, 4000)]
+    return ["text"]
+
+
+def _indicator_questions(rubric: Rubric) -> list[tuple[str, str]]:
+    return [
+        (c.id, qid)
+        for c in rubric.criteria()
+        if c.kind == "inadequate_indicator" and c.framework == "ofsted-esafety-2014"
+        for qid in c.rule.questions()
+    ]
+
+
+def test_there_are_seven_ofsted_indicators() -> None:
+    indicators = {cid for cid, _ in _indicator_questions(load_rubric())}
+    assert len(indicators) == 7
+
+
+@pytest.mark.parametrize(("indicator", "qid"), _indicator_questions(load_rubric()))
+def test_one_changed_answer_makes_a_good_school_inadequate(
+    rubric: Rubric, indicator: str, qid: str
+) -> None:
+    school = _example(rubric, "oakfield-primary.yaml")
+    question = rubric.bank.questions()[qid]
+    triggering = []
+    for value in _candidates(question, school.school.review_date):
+        changed = school.model_copy(
+            update={"answers": {**school.answers, qid: Answer(value=value)}}
+        )
+        result = evaluate(rubric, changed)
+        if indicator in result.limiting:
+            assert result.judgement == "inadequate"
+            triggering.append(value)
+    assert triggering, f"no single answer to {qid} indicates {indicator}"
