@@ -1,6 +1,7 @@
 """The command line: parse arguments, call the library, map errors to exit codes.
 
-Commands stay thin. One handler, :func:`run`, decides what a user sees when
+Commands stay thin, and import what only they need inside themselves, so that
+starting the tool stays quick. One handler, :func:`run`, decides what a user sees when
 something goes wrong: problems in their files (exit 2, no traceback), bad usage
 (exit 2), or an internal error (exit 1).
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,14 +18,11 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .blank import blank_answers
 from .engine import evaluate
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EsafetyError, InputError, UsageError
-from .io import atomic_write
+from .io import atomic_write, write_all
 from .loading import iter_answer_files, load_answers, load_rubric
-from .models import Rubric, SourceDocument
-from .reports import result_json, write_reports
-from .schema import answers_schema
+from .models import Result, Rubric, SourceDocument
 
 app = typer.Typer(
     name="esafety-audit",
@@ -95,6 +93,8 @@ def init(
         raise UsageError(
             f"{output} already exists; choose another name or add --force to replace it"
         )
+    from .blank import blank_answers  # imported here: the reports need none of it
+
     atomic_write(output, blank_answers(_rubric(), phase.value, when))
     typer.echo(f"Wrote {output}. Answer the questions, then run: esafety-audit validate {output}")
 
@@ -138,6 +138,9 @@ def assess(
     framework: Annotated[
         list[str] | None, typer.Option(help="Only this framework (repeat for more).")
     ] = None,
+    timestamp: Annotated[
+        bool, typer.Option(help="Put the time of writing on the reports' covers.")
+    ] = False,
 ) -> None:
     """Score answers files and write each school's reports into a folder."""
     rubric = _rubric()
@@ -157,17 +160,38 @@ def assess(
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    for answers in loaded:
-        result = evaluate(rubric, answers, framework)
-        if format is Format.json:
-            typer.echo(result_json(result), nl=False)
-            return
-        written = write_reports(result, rubric, output)
+    results = [evaluate(rubric, answers, framework) for answers in loaded]
+    if format is Format.json:
+        typer.echo(results[0].to_json(), nl=False)
+        return
+    _write_reports(results, rubric, output, datetime.now() if timestamp else None)
+
+
+def _write_reports(
+    results: list[Result], rubric: Rubric, output: Path, generated_at: datetime | None
+) -> None:
+    """Render every school's reports, then write them all at once: all or nothing."""
+    from .reports import report_files  # jinja2 and markdown load only when needed
+
+    files: dict[Path, str | bytes] = {}
+    per_school: list[tuple[Result, list[Path]]] = []
+    for result in results:
+        mine = report_files(result, rubric, output, generated_at)
+        per_school.append((result, list(mine)))
+        clash = sorted(str(p) for p in mine if p in files)
+        if clash:
+            raise UsageError(
+                f"two answers files would both write {clash[0]} (same school name and review "
+                "date); assess them into different folders"
+            )
+        files.update(mine)
+    write_all(files)
+    for result, paths in per_school:
         typer.echo(
-            f"{result.school.name}: {result.judgement_label or 'no judgement'} "
+            f"{result.school.name}: {result.judgement_label or 'not judged'} "
             f"(score {result.score}%, {result.coverage}% answered, {len(result.gaps)} gaps)"
         )
-        for path in written:
+        for path in paths:
             typer.echo(f"  wrote {path}")
 
 
@@ -262,6 +286,8 @@ def schema(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
 ) -> None:
     """Print the JSON Schema of an answers file, for editors that check YAML as you type."""
+    from .schema import answers_schema  # builds a model per question: only when asked
+
     text = json.dumps(answers_schema(_rubric()), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         typer.echo(text, nl=False)

@@ -12,7 +12,7 @@ from .errors import EsafetyError
 
 
 class WriteError(EsafetyError):
-    """A file could not be written; nothing partial was left behind."""
+    """A file could not be written; nothing half-written was left behind."""
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -25,31 +25,39 @@ def write_all(files: Mapping[Path, str | bytes]) -> None:
 
     Each is staged as a temporary file beside its target and flushed to disk;
     only when all are staged are they renamed into place. If staging fails, the
-    temporaries are removed and the files already there are untouched.
+    temporaries are removed and the files already there are untouched. A rename
+    is atomic; should one fail, the error names the files already replaced.
     """
     staged: list[tuple[str, Path]] = []
+    mode = _file_mode()
     try:
         for path, data in files.items():
-            staged.append((_stage(path, data), path))
+            staged.append((_stage(path, data, mode), path))
     except BaseException as exc:
-        for tmp, _ in staged:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+        _discard(staged)
         if isinstance(exc, OSError):
             where = exc.filename or "a file"
             raise WriteError(
                 f"could not write {where}: {exc.strerror}; nothing was written"
             ) from None
         raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
+    for done, (tmp, path) in enumerate(staged):
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            _discard(staged[done:])
+            written = ", ".join(str(p) for _, p in staged[:done]) or "none"
+            raise WriteError(
+                f"could not replace {path}: {exc.strerror}; already written: {written}"
+            ) from None
 
 
-def _stage(path: Path, data: str | bytes) -> str:
+def _stage(path: Path, data: str | bytes, mode: int) -> str:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, mode)  # mkstemp makes files private (0600); reports are ordinary files
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             handle.flush()
@@ -59,3 +67,16 @@ def _stage(path: Path, data: str | bytes) -> str:
             os.unlink(tmp)
         raise
     return tmp
+
+
+def _discard(staged: list[tuple[str, Path]]) -> None:
+    for tmp, _ in staged:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file: 0666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -7,6 +7,7 @@ YAML, template or CLI code, so the engine can depend on it.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -455,3 +456,7 @@ class Result(ResultModel):
     criteria: list[CriterionResult]
     gaps: list[Gap]
     unanswered: list[str]
+
+    def to_json(self) -> str:
+        """The stable, documented result JSON (see ``schema_version``)."""
+        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"

@@ -14,7 +14,6 @@ presents what the result and its rubric hold; no scoring happens here.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from datetime import datetime
@@ -30,6 +29,7 @@ __all__ = [
     "ReportContext",
     "build_context",
     "render_reports",
+    "report_files",
     "report_stem",
     "result_json",
     "slug",
@@ -51,7 +51,7 @@ def report_stem(result: Result) -> str:
 
 def result_json(result: Result) -> str:
     """The stable, documented result JSON (see ``schema_version``)."""
-    return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return result.to_json()
 
 
 def render_reports(
@@ -79,8 +79,15 @@ def write_reports(
     A rendering error writes nothing; a write error leaves none of the files
     half-written and names the file that failed (:class:`~esafety_audit.io.WriteError`).
     """
-    stem = report_stem(result)
-    rendered = render_reports(result, rubric, generated_at)
-    files = {folder / f"{stem}{ending}": data for ending, data in rendered.items()}
+    files = report_files(result, rubric, folder, generated_at)
     write_all(files)
     return list(files)
+
+
+def report_files(
+    result: Result, rubric: Rubric, folder: Path, generated_at: datetime | None = None
+) -> dict[Path, str | bytes]:
+    """Every report of one review, rendered, by the path it is to be written to."""
+    stem = report_stem(result)
+    rendered = render_reports(result, rubric, generated_at)
+    return {folder / f"{stem}{ending}": data for ending, data in rendered.items()}

@@ -733,19 +733,29 @@ def _with_article(noun: str) -> str:
     return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
+def _judgement_note(framework: Framework) -> str:
+    if not framework.scoring.judgement:
+        return "This framework gives no overall judgement."
+    note = (
+        "Levels are tried from the best down; the school gets the first whose every "
+        "threshold it meets. If any indicator of inadequate practice is found, the "
+        "judgement is inadequate whatever the score."
+    )
+    needed = framework.scoring.min_coverage_to_judge
+    if needed:
+        note += (
+            f" Otherwise there is no judgement until at least {needed:g}% of criteria are answered."
+        )
+    return note
+
+
 def _method_framework(framework: Framework) -> MethodFramework:
     return MethodFramework(
         title=framework.title,
         version=framework.version,
         partly_credit=f"{framework.scoring.partly_credit * 100:g}%",
         judgement_levels=_levels(framework),
-        judgement_note=(
-            "Levels are tried from the best down; the school gets the first whose every "
-            "threshold it meets. If any indicator of inadequate practice is found, the "
-            "judgement is inadequate whatever the score."
-            if framework.scoring.judgement
-            else "This framework gives no overall judgement."
-        ),
+        judgement_note=_judgement_note(framework),
         ratings=_ratings(framework),
         priorities=_priorities(framework),
         sources=[

@@ -1,0 +1,276 @@
+"""The report context: what every report shows, built from a result and its rubric."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import jinja2
+import pytest
+from helpers import make_answers, mini_rubric
+
+from esafety_audit.engine import evaluate
+from esafety_audit.models import Rubric
+from esafety_audit.reports import build_context, render_reports
+from esafety_audit.reports.context import ReportContext, status_words
+from esafety_audit.reports.render import environment
+from esafety_audit.reports.text import md_escape, rich, sanitise
+
+GOOD: dict[str, Any] = {
+    "policy": "yes",
+    "reviewed": "2026-09-01",
+    "trained_pct": 95,
+    "shared_logins": 0,
+    "filtering": "managed",
+    "lead_name": "J. Smith",
+}
+
+
+@pytest.fixture(scope="module")
+def mini() -> Rubric:
+    return mini_rubric()
+
+
+def context_for(rubric: Rubric, answers: dict[str, Any], **school: Any) -> ReportContext:
+    return build_context(evaluate(rubric, make_answers(rubric, answers, **school)), rubric)
+
+
+def with_areas_challenged(rubric: Rubric, questions: list[str]) -> Rubric:
+    """The mini rubric with challenge questions on its 'policy' area only."""
+    framework = rubric.frameworks[0]
+    areas = [
+        a.model_copy(update={"challenge_questions": questions}) if a.id == "policy" else a
+        for a in framework.areas
+    ]
+    return rubric.model_copy(update={"frameworks": [framework.model_copy(update={"areas": areas})]})
+
+
+def test_cover_shows_the_school_and_the_frameworks_used(mini: Rubric) -> None:
+    ctx = context_for(mini, GOOD, urn="123456", completed_by="J. Smith, DSL")
+    assert ctx.cover.school == "Test School"
+    assert ctx.cover.urn == "123456"
+    assert ctx.cover.phase == "Primary"
+    assert ctx.cover.key_stages == "KS1 and KS2"
+    assert ctx.cover.review_date == "20 November 2026"
+    assert ctx.cover.completed_by == "J. Smith, DSL"
+    assert [(f.title, f.version) for f in ctx.cover.frameworks] == [("Mini framework", "0.1")]
+    assert ctx.cover.generated is None
+
+
+def test_missing_cover_facts_are_said_in_words(mini: Rubric) -> None:
+    ctx = context_for(mini, GOOD)
+    assert ctx.cover.urn == "Not given"
+    assert ctx.cover.completed_by == "Not given"
+
+
+def test_the_judgement_comes_with_a_reason_a_governor_can_repeat(mini: Rubric) -> None:
+    ctx = context_for(mini, {**GOOD, "shared_logins": 2})
+    assert ctx.glance.judgement == "Inadequate"
+    assert ctx.glance.reason == "Inadequate, because staff share logins."
+    assert ctx.glance.tone == "bad"
+    assert ctx.glance.limiting_count == 1
+
+
+def test_the_chart_labels_every_bar_with_a_number_and_a_word(mini: Rubric) -> None:
+    ctx = context_for(mini, {**GOOD, "policy": "no", "reviewed": "2024-01-01"})
+    (chart,) = ctx.glance.charts
+    bars = {b.label: b for b in chart.bars}
+    assert bars["Policy"].score == "0%" and bars["Policy"].rating == "Red"
+    assert bars["Policy"].width == 0
+    assert bars["Safety"].score == "100%" and bars["Safety"].rating == "Green"
+    assert "Policy: 0%, Red" in chart.description
+    # The rating thresholds drawn on the chart come from the rubric.
+    assert [t.label for t in chart.ticks] == ["75%", "50%"]
+
+
+def test_limiting_indicators_list_the_answers_that_triggered_them(mini: Rubric) -> None:
+    ctx = context_for(mini, {**GOOD, "shared_logins": 3})
+    (item,) = ctx.limiting
+    assert item.title == "Staff share logins"
+    assert [a.label for a in item.answers] == ["Staff sharing a login"]
+    assert item.answers[0].answer == "3"
+    assert any("3" in reason for reason in item.reasons)
+
+
+def test_top_priorities_are_the_five_most_important_gaps(mini: Rubric) -> None:
+    answers = {
+        "policy": "no",
+        "reviewed": "2020-01-01",
+        "trained_pct": 10,
+        "filtering": "none",
+        "shared_logins": 4,
+    }
+    ctx = context_for(mini, answers)
+    assert len(ctx.actions) == 6
+    assert ctx.priorities == ctx.actions[:5]
+    assert [a.priority for a in ctx.priorities[:2]] == ["Urgent", "Urgent"]
+    assert [a.rank for a in ctx.actions] == [1, 2, 3, 4, 5, 6]
+
+
+def test_the_action_plan_marks_missing_owners_and_overdue_actions(mini: Rubric) -> None:
+    answers = {
+        **GOOD,
+        "policy": {"value": "no", "action": {"owner": "Head", "due": "2026-10-01"}},
+        "trained_pct": {"value": 60, "action": {"due": "2027-01-31"}},
+        "filtering": "basic",
+    }
+    ctx = context_for(mini, answers)
+    rows = {a.criterion: a for a in ctx.actions}
+    policy = rows["mini.policy.in_place"]
+    assert (policy.owner, policy.due, policy.overdue) == ("Head", "2026-10-01", True)
+    trained = rows["mini.safety.trained"]
+    assert (trained.owner, trained.overdue, trained.due_text) == (None, False, "31 January 2027")
+    filtering = rows["mini.safety.filtering"]
+    assert (filtering.owner, filtering.due, filtering.due_text) == (None, None, "No date set")
+    assert policy.status == "Not met" and trained.status == "Partly met"
+
+
+def test_area_by_area_has_every_criterion_with_reasons_and_what_the_school_said(
+    mini: Rubric,
+) -> None:
+    answers = {**GOOD, "trained_pct": {"value": 60, "evidence": "Training log", "notes": "New"}}
+    ctx = context_for(mini, answers)
+    (section,) = ctx.frameworks
+    shown = [c.id for area in section.areas for c in area.criteria]
+    assert shown == [c.id for c in mini.criteria()]
+    trained = next(c for a in section.areas for c in a.criteria if c.id == "mini.safety.trained")
+    assert trained.badge.word == "Partly met"
+    assert trained.reasons and trained.said[0].evidence == "Training log"
+    assert trained.said[0].notes == "New"
+    assert trained.needs_action and trained in section.areas[1].gaps
+    assert trained.action is not None and "Train staff." in trained.action.html
+    assert [r.title for r in trained.resources] == ["Help"]
+    assert trained.source == "A document (Nobody, 2026): Two"
+
+
+def test_met_and_not_applicable_criteria_are_settled_and_carry_no_action(mini: Rubric) -> None:
+    ctx = context_for(mini, {**GOOD, "filtering": {"value": "managed", "evidence": "Report"}})
+    areas = ctx.frameworks[0].areas
+    criteria = {c.id: c for a in areas for c in a.criteria}
+    assert criteria["mini.policy.in_place"].action is None
+    assert criteria["mini.policy.in_place"].resources == []
+    assert criteria["mini.policy.in_place"].said == []
+    assert [a.label for a in criteria["mini.safety.filtering"].said] == ["Filtering"]
+    ks4 = criteria["mini.safety.ks4_privacy"]
+    assert ks4.badge.word == "Not applicable" and not ks4.needs_action
+    assert all(a.gaps == [] and a.others == a.criteria for a in areas)
+
+
+def test_indicator_statuses_read_as_found_or_not_found() -> None:
+    assert status_words("met", "inadequate_indicator").word == "Not found"
+    assert status_words("not_met", "inadequate_indicator").word == "Found"
+    assert status_words("unanswered", "inadequate_indicator").word == "Not answered"
+    assert status_words("partly_met", "feature").word == "Partly met"
+
+
+def test_curriculum_shows_only_the_key_stages_the_school_teaches(mini: Rubric) -> None:
+    primary = context_for(mini, GOOD)
+    assert primary.curriculum.stages == []
+    assert primary.curriculum.without == "KS1 and KS2"
+    secondary = context_for(
+        mini, {**GOOD, "ks4_topics": ["privacy"]}, phase="secondary", key_stages=["ks4"]
+    )
+    (stage,) = secondary.curriculum.stages
+    assert stage.key_stage == "KS4"
+    assert [(r.component, r.badge.word) for r in stage.rows] == [("KS4 privacy taught", "Met")]
+
+
+def test_challenge_questions_come_from_the_rubric_for_amber_and_red_areas(mini: Rubric) -> None:
+    rubric = with_areas_challenged(mini, ["Who reviews the policy?", "When?"])
+    ctx = context_for(rubric, {**GOOD, "policy": "no", "trained_pct": 10, "filtering": "basic"})
+    by_title = {a.title: a for a in ctx.challenge}
+    assert by_title["Policy"].questions == ["Who reviews the policy?", "When?"]
+    # An amber or red area without questions in the rubric is still listed.
+    assert by_title["Safety"].questions == []
+    assert by_title["Safety"].badge.word == "Amber"
+
+
+def test_green_areas_raise_no_challenge_questions(mini: Rubric) -> None:
+    assert context_for(mini, GOOD).challenge == []
+
+
+def test_method_states_the_rubric_thresholds(mini: Rubric) -> None:
+    (m,) = context_for(mini, GOOD).method.frameworks
+    assert m.partly_credit == "50%"
+    assert m.judgement_levels[0] == (
+        "Outstanding: a score of at least 90%, at least 90% of criteria answered "
+        "and no area rated red."
+    )
+    assert m.judgement_levels[-1] == "Inadequate: any score."
+    assert m.ratings == [
+        "Green: an area score of at least 75%.",
+        "Amber: an area score of at least 50%.",
+        "Red: an area score below 50%.",
+    ]
+    assert m.priorities[0] == "Urgent: an indicator of inadequate practice that is found."
+    assert [s.title for s in m.sources] == ["A document"]
+
+
+def test_method_lists_unanswered_questions_and_the_personal_data_note(mini: Rubric) -> None:
+    ctx = context_for(mini, {k: v for k, v in GOOD.items() if k != "reviewed"})
+    assert [(q.id, q.label) for q in ctx.method.unanswered] == [("reviewed", "Policy reviewed")]
+    assert any("personal data" in p for p in ctx.method.personal_data)
+
+
+def test_rubric_markdown_is_rendered_and_sanitised() -> None:
+    text = rich(
+        "Use **CEOP** and [UKSIC](https://saferinternet.org.uk/).\n\n"
+        "<script>alert(1)</script> [bad](javascript:alert(1)) <img src=x onerror=alert(1)>"
+        '<a href="https://x.org" onclick="alert(1)">x</a>'
+    )
+    html = str(text.html)
+    assert "<strong>CEOP</strong>" in html
+    assert '<a href="https://saferinternet.org.uk/">UKSIC</a>' in html
+    for bad in ("<script", "javascript:", "onerror", "onclick", "<img"):
+        assert bad not in html
+
+
+def test_sanitise_keeps_only_the_small_set_of_tags() -> None:
+    html = sanitise(
+        "<h1>T</h1><p><em>a</em> <code>b</code></p><ul><li>c</li></ul><table><tr><td>d"
+        '</td></tr></table><a href="mailto:dsl@school.example">m</a><a href="ftp://x">f</a>'
+    )
+    assert "<h1>" not in html and "<table>" not in html
+    assert "<em>a</em>" in html and "<code>b</code>" in html and "<li>c</li>" in html
+    assert 'href="mailto:dsl@school.example"' in html
+    assert "ftp:" not in html
+
+
+def test_inline_rich_text_drops_a_lone_paragraph() -> None:
+    assert str(rich("Do *this*.", inline=True).html) == "Do <em>this</em>."
+    assert str(rich("One.\n\nTwo.", inline=True).html) == "<p>One.</p>\n<p>Two.</p>"
+
+
+def test_md_escape_keeps_a_schools_text_literal() -> None:
+    assert md_escape("<script>x</script>") == "\\<script\\>x\\</script\\>"
+    assert md_escape("[a](javascript:x)") == "\\[a\\](javascript:x)"
+    assert md_escape("a | b *c* _d_ `e`") == "a \\| b \\*c\\* \\_d\\_ \\`e\\`"
+    assert md_escape("Oak & Ash &amp;") == "Oak & Ash \\&amp;"
+    assert md_escape("# not a heading\nnext") == "\\# not a heading next"
+    assert md_escape("St Mary's (C of E)") == "St Mary's (C of E)"
+
+
+def test_the_same_inputs_give_byte_identical_reports(mini: Rubric) -> None:
+    result = evaluate(mini, make_answers(mini, GOOD))
+    first = render_reports(result, mini)
+    again = render_reports(evaluate(mini, make_answers(mini, GOOD)), mini)
+    assert first == again
+    assert set(first) == {".md", ".html", ".json", "-actions.csv"}
+
+
+def test_a_generation_time_appears_only_when_asked_for(mini: Rubric) -> None:
+    result = evaluate(mini, make_answers(mini, GOOD))
+    plain = render_reports(result, mini)
+    stamped = render_reports(result, mini, generated_at=datetime(2026, 11, 21, 9, 30))
+    assert "2026-11-21" not in str(plain[".html"]) + str(plain[".md"])
+    assert "2026-11-21T09:30" in str(stamped[".html"])
+    assert "2026-11-21T09:30" in str(stamped[".md"])
+    assert stamped[".json"] == plain[".json"]
+
+
+def test_templates_autoescape_html_and_fail_on_missing_fields() -> None:
+    html, md = environment(True), environment(False)
+    assert html.autoescape is True and md.autoescape is False
+    assert html.undefined is jinja2.StrictUndefined and md.undefined is jinja2.StrictUndefined
+    with pytest.raises(jinja2.UndefinedError):
+        html.from_string("{{ r.missing }}").render(r=object())

@@ -1,0 +1,209 @@
+"""The report files: the CSV action plan, the Markdown report, and how they are written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+from helpers import MINI_CRITERIA, MINI_QUESTIONS, make_answers, mini_rubric
+from markdown_it import MarkdownIt
+
+from esafety_audit import reports
+from esafety_audit.cli import run
+from esafety_audit.engine import evaluate
+from esafety_audit.io import WriteError
+from esafety_audit.models import Result, Rubric
+from esafety_audit.reports import render_reports, report_stem, result_json, write_reports
+from esafety_audit.reports.actions import COLUMNS
+
+HOSTILE = "<script>window.__xss=1</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))"
+
+
+@pytest.fixture(scope="module")
+def mini() -> Rubric:
+    return mini_rubric()
+
+
+def result_for(rubric: Rubric, answers: dict[str, Any], **school: Any) -> Result:
+    return evaluate(rubric, make_answers(rubric, answers, **school))
+
+
+GAPS: dict[str, Any] = {
+    "policy": {
+        "value": "partly",
+        "notes": HOSTILE,
+        "evidence": HOSTILE,
+        "action": {"owner": '=HYPERLINK("http://evil.example","x")', "due": "2026-10-01"},
+    },
+    "reviewed": "2020-01-01",
+    "trained_pct": {"value": 40, "action": {"owner": "Zoë O'Brien, DSL", "due": "2027-01-31"}},
+    "shared_logins": 0,
+    "filtering": "managed",
+    "lead_name": "J. Smith",
+}
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def test_csv_action_plan_has_a_bom_the_columns_and_one_row_per_gap(mini: Rubric) -> None:
+    result = result_for(mini, GAPS)
+    text = render_reports(result, mini)["-actions.csv"]
+    assert isinstance(text, str)
+    assert text.encode("utf-8").startswith(b"\xef\xbb\xbf")
+    assert "\r\n" in text
+    rows = csv_rows(text)
+    assert tuple(rows[0]) == COLUMNS
+    assert len(rows) - 1 == len(result.gaps) == 3
+    assert [r[2] for r in rows[1:]] == [g.criterion for g in result.gaps]
+
+
+def test_csv_rows_hold_the_gap_the_action_the_owner_and_the_due_date(mini: Rubric) -> None:
+    rows = {
+        r[2]: dict(zip(COLUMNS, r, strict=True))
+        for r in csv_rows(str(render_reports(result_for(mini, GAPS), mini)["-actions.csv"]))[1:]
+    }
+    trained = rows["mini.safety.trained"]
+    assert trained == {
+        "priority": "High",
+        "area": "Safety",
+        "criterion": "mini.safety.trained",
+        "gap": "Staff trained",
+        "action": "Train staff.",
+        "owner": "Zoë O'Brien, DSL",
+        "due": "2027-01-31",
+        "status": "Not met",
+    }
+    assert rows["mini.policy.reviewed"]["owner"] == ""
+    assert rows["mini.policy.reviewed"]["due"] == ""
+
+
+def test_csv_cells_that_look_like_formulas_are_kept_as_text(mini: Rubric) -> None:
+    rows = csv_rows(str(render_reports(result_for(mini, GAPS), mini)["-actions.csv"]))
+    owners = [r[5] for r in rows[1:]]
+    assert '\'=HYPERLINK("http://evil.example","x")' in owners
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_csv_with_no_gaps_is_just_the_header(mini: Rubric) -> None:
+    good = {**GAPS, "policy": "yes", "reviewed": "2026-09-01", "trained_pct": 95}
+    rows = csv_rows(str(render_reports(result_for(mini, good), mini)["-actions.csv"]))
+    assert rows == [list(COLUMNS)]
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def test_markdown_report_has_the_sections_in_order(mini: Rubric) -> None:
+    text = str(render_reports(result_for(mini, GAPS), mini)[".md"])
+    headings = re.findall(r"^## (.+)$", text, re.M)
+    assert headings == [
+        "At a glance",
+        "Indicators of inadequate practice",
+        "Top priorities",
+        "Area by area",
+        "Curriculum coverage",
+        "Action plan",
+        "Questions governors might ask",
+        "Method and sources",
+    ]
+    assert text.startswith("# Online-safety self-review: Test School\n")
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    assert "**No owner yet**" in text and "**overdue**" in text
+
+
+def test_a_schools_text_in_markdown_renders_as_text_not_html(mini: Rubric) -> None:
+    school = {"name": "Oak <b>& Ash</b>", "completed_by": HOSTILE}
+    text = str(render_reports(result_for(mini, GAPS, **school), mini)[".md"])
+    commonmark = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+    python_markdown = markdown.markdown(text, extensions=["tables"])
+    for html in (commonmark, python_markdown):
+        assert "<script" not in html
+        assert "<img" not in html
+        assert "<b>" not in html
+        assert 'href="javascript' not in html
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in commonmark
+    assert "Oak &lt;b&gt;&amp; Ash&lt;/b&gt;" in commonmark
+
+
+def test_the_json_is_the_stable_result_json(mini: Rubric) -> None:
+    result = result_for(mini, GAPS)
+    assert render_reports(result, mini)[".json"] == result_json(result)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_write_reports_writes_the_four_files(mini: Rubric, tmp_path: Path) -> None:
+    result = result_for(mini, GAPS, name="St Mary's C of E")
+    written = write_reports(result, mini, tmp_path / "out")
+    names = [p.name for p in written]
+    assert names == [
+        "st-marys-c-of-e-2026-11-20.md",
+        "st-marys-c-of-e-2026-11-20.html",
+        "st-marys-c-of-e-2026-11-20.json",
+        "st-marys-c-of-e-2026-11-20-actions.csv",
+    ]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names)
+    assert report_stem(result) == "st-marys-c-of-e-2026-11-20"
+    assert (tmp_path / "out" / names[3]).read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_a_failed_write_leaves_no_partial_files_and_names_what_failed(
+    mini: Rubric, tmp_path: Path
+) -> None:
+    # A name that leaves room for the .md, .html and .json files but not for the
+    # temporary file of the CSV: the last file fails, after three were staged.
+    result = result_for(mini, GAPS, name="A" * 223)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("already here", encoding="utf-8")
+    with pytest.raises(WriteError) as failure:
+        write_reports(result, mini, folder)
+    message = str(failure.value)
+    assert "-actions.csv" in message and "nothing was written" in message
+    assert [p.name for p in folder.iterdir()] == ["keep.txt"]
+
+
+def test_a_failed_render_writes_nothing(
+    mini: Rubric, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> str:
+        raise RuntimeError("template failed")
+
+    monkeypatch.setattr(reports, "actions_csv", broken)
+    with pytest.raises(RuntimeError):
+        write_reports(result_for(mini, GAPS), mini, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_assess_writes_four_files_per_school(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    for name in ("Oak Primary", "Ash Primary"):
+        (folder / f"{name.split()[0].lower()}.yaml").write_text(
+            f"school: {{name: {name}, phase: primary, review_date: 2026-11-20}}\n"
+            "answers: {policy: partly, trained_pct: 40}\n",
+            encoding="utf-8",
+        )
+    mini_args = ["--criteria", str(MINI_CRITERIA), "--questions", str(MINI_QUESTIONS)]
+    code = run([*mini_args, "assess", str(folder), "-o", str(tmp_path / "out")])
+    capsys.readouterr()
+    assert code == 0
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == sorted(
+        f"{school}-primary-2026-11-20{ending}"
+        for school in ("oak", "ash")
+        for ending in (".md", ".html", ".json", "-actions.csv")
+    )
