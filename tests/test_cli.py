@@ -210,3 +210,12 @@ def test_an_internal_error_exits_1_without_a_traceback(capsys, monkeypatch, answ
     assert code == 1
     assert "internal error (RuntimeError: simulated)" in err
     assert "Traceback" not in err
+
+
+def test_assessing_several_schools_is_all_or_nothing(capsys, answers_file: Path, tmp_path) -> None:
+    twin = tmp_path / "twin.yaml"
+    twin.write_text(GOOD, encoding="utf-8")  # the same school and date: the same file names
+    code, _, err = _cli(capsys, "assess", str(answers_file), str(twin), "-o", str(tmp_path / "o"))
+    assert code == 2
+    assert "would both write" in err
+    assert not (tmp_path / "o").exists()
