@@ -15,6 +15,7 @@ This module is pure: it imports no YAML, template or CLI code.
 from __future__ import annotations
 
 import difflib
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -215,17 +216,20 @@ OPERATORS: dict[str, Operator] = {
 # --------------------------------------------------------------------------- conditions
 
 
-class Condition:
+class Condition(ABC):
     """A node of a rule. Subclasses are immutable and evaluate without side effects."""
 
+    @abstractmethod
     def evaluate(self, ctx: Context) -> Outcome:
-        raise NotImplementedError  # pragma: no cover - abstract
+        """True, false or unknown (None), with the reasons that decided it."""
 
+    @abstractmethod
     def questions(self) -> list[str]:
-        raise NotImplementedError  # pragma: no cover - abstract
+        """The ids of the questions this condition reads, in order."""
 
+    @abstractmethod
     def to_data(self) -> Any:
-        raise NotImplementedError  # pragma: no cover - abstract
+        """The condition as rubric data, as it would be written in YAML."""
 
 
 @dataclass(frozen=True)
