@@ -42,8 +42,8 @@ def school_key_stages(rubric: Rubric, answers: Answers) -> list[str]:
 
 def evaluate(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None = None) -> Result:
     """Score a school's answers against the selected frameworks (default: all, or the file's)."""
-    wanted = list(frameworks or answers.frameworks or [f.id for f in rubric.frameworks])
-    selected = [rubric.framework(fid) for fid in wanted]
+    wanted = set(frameworks or answers.frameworks or [f.id for f in rubric.frameworks])
+    selected = [f for f in rubric.frameworks if f.id in wanted]  # each once, in rubric order
     key_stages = school_key_stages(rubric, answers)
     values = {qid: a.value for qid, a in answers.answers.items() if a.value is not None}
     ctx = Context(values, rubric.bank.questions(), answers.school.review_date)
@@ -288,13 +288,15 @@ def _judge(
             others=others.format(more=more),
         )
         return worst.level, worst.label, text
+    if score is None:  # no criterion of this framework applies to the school
+        return None, None, wording.nothing_applies
     if coverage < framework.scoring.min_coverage_to_judge:
         text = wording.not_judged.format(
             coverage=_num(coverage), needed=_num(framework.scoring.min_coverage_to_judge)
         )
         return None, None, text
     reds = sum(a.rating == "red" for a in areas)
-    value = score or 0.0
+    value = score
     for level in levels:
         if (
             value >= level.min_score
@@ -320,13 +322,11 @@ def _overall(
     A framework with too few answers is not judged, unless an indicator of
     inadequate practice already makes it inadequate.
     """
-    if not judging:
-        return None, None, None
-    if not any(f.judgement == "inadequate" for f in judging):
-        unjudged = [f for f in judging if f.judgement is None]
-        if unjudged:
-            return None, None, _named(unjudged[0], judging)
-    worst = min(judging, key=lambda f: JUDGEMENT_ORDER.index(f.judgement or "inadequate"))
+    judged = [f for f in judging if f.judgement is not None]
+    unjudged = [f for f in judging if f.judgement is None]
+    if not judged or (unjudged and all(f.judgement != "inadequate" for f in judged)):
+        return None, None, _named(unjudged[0], judging) if unjudged else None
+    worst = min(judged, key=lambda f: JUDGEMENT_ORDER.index(f.judgement or "inadequate"))
     return worst.judgement, worst.judgement_label, _named(worst, judging)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
+import string
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Problem
 from .models import (
+    JUDGEMENT_ORDER,
     Answer,
     Answers,
     Criterion,
@@ -25,6 +28,7 @@ from .models import (
     Question,
     QuestionBank,
     Rubric,
+    Wording,
 )
 from .rules import Condition, RuleProblem, parse_condition, suggest
 from .yamlfile import YamlDocument, format_path, read_yaml
@@ -101,6 +105,8 @@ def _friendly(error: Mapping[str, Any], allowed: list[str]) -> str:
         return f"{given!r} is not a date for '{name}'; write it as YYYY-MM-DD, e.g. 2026-09-01"
     if kind == "string_pattern_mismatch" and name == "urn":
         return f"{given!r} is not a URN; use the school's 6 or 7 digit unique reference number"
+    if kind == "string_pattern_mismatch" and name == "url":
+        return f"{given!r} is not a web address; give one starting with https:// (or mailto:)"
     if kind == "string_pattern_mismatch":
         return (
             f"{given!r} is not a valid '{name}': use lower-case letters, digits "
@@ -357,15 +363,54 @@ def _rule_shape(c: Criterion) -> list[str]:
     return []
 
 
+# The placeholders each sentence of scoring.wording may use.
+_PLACEHOLDERS = {
+    "limiting": {"label", "indicator", "others"},
+    "one_more": {"more"},
+    "more": {"more"},
+    "level": {"label", "score", "coverage", "red_areas"},
+    "not_judged": {"coverage", "needed"},
+    "nothing_applies": set(),
+}
+
+
+def _wording_problems(wording: Wording, doc: YamlDocument) -> list[Problem]:
+    problems = []
+    for key, allowed in _PLACEHOLDERS.items():
+        where = ("scoring", "wording", key)
+        try:
+            used = {name for _, name, _, _ in string.Formatter().parse(getattr(wording, key))}
+        except ValueError as exc:
+            problems.append(doc.problem(where, f"unbalanced braces ({exc}); write {{{{ for {{"))
+            continue
+        unknown = sorted(name for name in used - allowed if name is not None)
+        if unknown:
+            can = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "none"
+            problems.append(
+                doc.problem(
+                    where, f"unknown placeholder {{{unknown[0]}}}; this sentence can use {can}"
+                )
+            )
+    return problems
+
+
 def _scoring_problems(framework: Framework, doc: YamlDocument) -> list[Problem]:
     scoring = framework.scoring
     problems = []
     levels = scoring.judgement or []
-    order = ["outstanding", "good", "requires_improvement", "inadequate"]
+    order = list(reversed(JUDGEMENT_ORDER))
     if levels and [lv.level for lv in levels] != order:
         problems.append(
             doc.problem(("scoring", "judgement"), f"list the levels best first: {', '.join(order)}")
         )
+    if levels and (levels[-1].min_coverage or levels[-1].max_red_areas is not None):
+        problems.append(
+            doc.problem(
+                ("scoring", "judgement", len(levels) - 1),
+                "the last level is what is left: give it no min_coverage or max_red_areas",
+            )
+        )
+    problems.extend(_wording_problems(scoring.wording, doc))
     for name, bands in (("judgement", levels), ("ratings", scoring.ratings)):
         scores = [b.min_score for b in bands]
         if scores != sorted(scores, reverse=True) or (scores and scores[-1] != 0):
@@ -564,12 +609,18 @@ def _choices(question: Question, value: Any) -> tuple[Any, str | None]:
 
 def _number(question: Question, value: Any) -> tuple[Any, str | None]:
     is_pct = question.type == "percentage"
+    kind = "a percentage from 0 to 100" if is_pct else "a number (0 or more)"
     if is_pct and isinstance(value, str) and value.strip().endswith("%"):
         with contextlib.suppress(ValueError):
             value = float(value.strip()[:-1])
     if isinstance(value, bool) or not isinstance(value, int | float):
-        kind = "a percentage from 0 to 100" if is_pct else "a number (0 or more)"
         return None, f"{value!r} is not {kind}"
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        finite = False
+    if not finite:
+        return None, f"{str(value)[:20]!s} is not {kind}; give an ordinary number"
     if value < 0 or (is_pct and value > 100):
         return None, f"{value:g} is out of range; use {'0 to 100' if is_pct else '0 or more'}"
     return value, None
@@ -610,13 +661,24 @@ _VALUE_CHECKS = {
 
 
 def iter_answer_files(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the ``*.yaml`` / ``*.yml`` files inside any folder given."""
+    """Files as given, and the ``*.yaml`` / ``*.yml`` files inside any folder given.
+
+    A folder with no answers files in it is a problem, not a silent success.
+    """
     found: list[Path] = []
+    problems = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+            inside = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            if not inside:
+                problems.append(
+                    Problem(str(path), 1, 1, "no answers files (*.yaml) in this folder")
+                )
+            found.extend(inside)
         else:
             found.append(path)
+    if problems:
+        raise InputError(problems)
     return found
 
 

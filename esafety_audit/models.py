@@ -148,12 +148,19 @@ class QuestionBank(Strict):
 # --------------------------------------------------------------------------- rubrics
 
 
+Url = Annotated[
+    str,
+    StringConstraints(pattern=r"^(https?://|mailto:)\S+$"),
+    Field(description="http(s) or mailto"),
+]
+
+
 class SourceDocument(Strict):
     id: Ident
     title: Text
     publisher: Text
     published: Text
-    url: str | None = None
+    url: Url | None = None
     note: str | None = None
 
 
@@ -165,7 +172,7 @@ class Citation(Strict):
 
 class Resource(Strict):
     title: Text
-    url: str | None = None
+    url: Url | None = None
     description: str = ""
     currency: str | None = None
 
@@ -251,6 +258,7 @@ class Wording(Strict):
     more: Text
     level: Text
     not_judged: Text
+    nothing_applies: Text
 
 
 class Scoring(Strict):

@@ -140,3 +140,14 @@ def test_an_unknown_framework_is_named(tmp_path: Path) -> None:
         "answers.yaml:5:14: unknown framework 'mni'; did you mean 'mini'?; known: mini "
         "[frameworks[0]]"
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(".nan", "nan"), (".inf", "inf"), ("9" * 400, "9" * 20)],
+)
+def test_numbers_that_are_not_ordinary_numbers(tmp_path: Path, value: str, shown: str) -> None:
+    assert _problems(tmp_path, HEADER + f"answers:\n  shared_logins: {value}\n") == [
+        f"answers.yaml:6:18: shared_logins: {shown} is not a number (0 or more); give an "
+        "ordinary number [answers.shared_logins]"
+    ]

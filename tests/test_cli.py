@@ -219,3 +219,12 @@ def test_assessing_several_schools_is_all_or_nothing(capsys, answers_file: Path,
     assert code == 2
     assert "would both write" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_folder_with_no_answers_files_is_an_error(capsys, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for command in ("validate", "assess"):
+        code, _, err = _cli(capsys, command, str(empty))
+        assert code == 2
+        assert f"{empty}:1:1: no answers files (*.yaml) in this folder" in err

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from helpers import make_answers, mini_rubric
@@ -204,3 +206,39 @@ def test_too_few_answers_are_not_judged_unless_an_indicator_is_found() -> None:
     )
     found = evaluate(rubric, make_answers(rubric, {"policy": "yes", "shared_logins": 4}))
     assert found.judgement == "inadequate"
+
+
+def test_a_framework_where_nothing_applies_is_not_judged() -> None:
+    rubric = mini_rubric()
+    only_ks4 = rubric.frameworks[0].model_copy(
+        update={"criteria": [c for c in rubric.criteria() if c.id == "mini.safety.ks4_privacy"]}
+    )
+    rubric = rubric.model_copy(update={"frameworks": [only_ks4]})
+    result = evaluate(rubric, make_answers(rubric, GOOD, phase="primary"))
+    assert result.score is None
+    assert result.judgement is None
+    assert result.judgement_reason == (
+        "Not judged, because none of these criteria applies to this school."
+    )
+
+
+def test_results_do_not_depend_on_hash_seeds() -> None:
+    code = (
+        "from helpers import make_answers, mini_rubric;"
+        "from esafety_audit.engine import evaluate;"
+        "r = mini_rubric();"
+        "print(evaluate(r, make_answers(r, {'ks4_topics': ['reporting', 'privacy'],"
+        " 'policy': 'partly', 'shared_logins': 2})).to_json())"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=Path(__file__).parent,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1

@@ -109,3 +109,31 @@ def test_one_changed_answer_makes_a_good_school_inadequate(
             assert result.judgement == "inadequate"
             triggering.append(value)
     assert triggering, f"no single answer to {qid} indicates {indicator}"
+
+
+def test_an_indicator_makes_the_school_inadequate_even_if_another_framework_is_unjudged(
+    rubric: Rubric,
+) -> None:
+    school = _example(rubric, "st-aidans-all-through.yaml")
+    naht = {q for c in rubric.framework("naht-guidance").criteria for q in c.rule.questions()}
+    ofsted = {
+        q for c in rubric.framework("ofsted-esafety-2014").criteria for q in c.rule.questions()
+    }
+    sparse = school.model_copy(
+        update={"answers": {k: v for k, v in school.answers.items() if k not in naht - ofsted}}
+    )
+    for order in (
+        ["naht-guidance", "ofsted-esafety-2014"],
+        ["ofsted-esafety-2014", "naht-guidance"],
+    ):
+        result = evaluate(rubric, sparse, order)
+        naht_result = next(f for f in result.frameworks if f.id == "naht-guidance")
+        assert naht_result.judgement is None
+        assert result.judgement == "inadequate"
+        assert result.limiting == ["ofsted.inadequate.weak_passwords"]
+
+
+def test_naming_a_framework_twice_counts_it_once(rubric: Rubric) -> None:
+    school = _example(rubric, "oakfield-primary.yaml")
+    twice = evaluate(rubric, school, ["ofsted-esafety-2014", "ofsted-esafety-2014"])
+    assert len(twice.criteria) == len(rubric.framework("ofsted-esafety-2014").criteria)

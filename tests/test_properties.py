@@ -75,6 +75,11 @@ def reviews(draw: st.DrawFn, rubric: Rubric) -> Answers:
     return Answers(school=school, answers=answers)
 
 
+def frameworks(rubric: Rubric) -> st.SearchStrategy[list[str]]:
+    """Any selection of frameworks, in any order, repeats allowed (as --framework allows)."""
+    return st.lists(st.sampled_from([f.id for f in rubric.frameworks]), min_size=1, max_size=3)
+
+
 def _scores(result: Result) -> dict[str, float]:
     found = {f"criterion {c.id}": c.score for c in result.criteria}
     found.update({f"area {a.framework}/{a.id}": a.score for a in result.areas})
@@ -91,7 +96,7 @@ def _judgement_rank(judgement: str | None) -> int:
 @given(data=st.data(), which=st.sampled_from(sorted(RUBRICS)))
 def test_any_valid_answers_evaluate(data: st.DataObject, which: str) -> None:
     rubric = RUBRICS[which]
-    result = evaluate(rubric, data.draw(reviews(rubric)))
+    result = evaluate(rubric, data.draw(reviews(rubric)), data.draw(frameworks(rubric)))
     assert 0 <= result.coverage <= 100
     assert result.score is None or 0 <= result.score <= 100
     assert all(c.reasons for c in result.criteria)
@@ -114,7 +119,9 @@ def test_improving_one_answer_never_lowers_anything(data: st.DataObject, which: 
     after_answers = before_answers.model_copy(
         update={"answers": {**before_answers.answers, qid: Answer(value=new)}}
     )
-    before, after = evaluate(rubric, before_answers), evaluate(rubric, after_answers)
+    chosen = data.draw(frameworks(rubric))
+    before = evaluate(rubric, before_answers, chosen)
+    after = evaluate(rubric, after_answers, chosen)
     old_scores, new_scores = _scores(before), _scores(after)
     lowered = {
         k: (old_scores[k], new_scores.get(k))

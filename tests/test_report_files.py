@@ -159,11 +159,22 @@ def test_write_reports_writes_the_four_files(mini: Rubric, tmp_path: Path) -> No
 
 
 def test_a_failed_write_leaves_no_partial_files_and_names_what_failed(
-    mini: Rubric, tmp_path: Path
+    mini: Rubric, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A name that leaves room for the .md, .html and .json files but not for the
-    # temporary file of the CSV: the last file fails, after three were staged.
-    result = result_for(mini, GAPS, name="A" * 223)
+    # The disk fills up while the last file (the CSV) is staged, after three were.
+    import errno
+
+    import esafety_audit.io as io_module
+
+    real_stage = io_module._stage
+
+    def stage(path: Path, data: str | bytes, mode: int) -> str:
+        if path.name.endswith("-actions.csv"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real_stage(path, data, mode)
+
+    monkeypatch.setattr(io_module, "_stage", stage)
+    result = result_for(mini, GAPS)
     folder = tmp_path / "out"
     folder.mkdir()
     (folder / "keep.txt").write_text("already here", encoding="utf-8")
@@ -172,6 +183,11 @@ def test_a_failed_write_leaves_no_partial_files_and_names_what_failed(
     message = str(failure.value)
     assert "-actions.csv" in message and "nothing was written" in message
     assert [p.name for p in folder.iterdir()] == ["keep.txt"]
+
+
+def test_a_very_long_school_name_still_gives_a_usable_file_name(mini: Rubric) -> None:
+    result = result_for(mini, GAPS, name="A" * 400)
+    assert report_stem(result) == "a" * 80 + "-2026-11-20"
 
 
 def test_a_failed_render_writes_nothing(

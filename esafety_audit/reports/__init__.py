@@ -41,7 +41,8 @@ def slug(text: str) -> str:
     """A file-name-safe form of a school name: 'St Mary's C of E' -> 'st-marys-c-of-e'."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     plain = re.sub(r"['\u2019]", "", plain.lower())
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "school"
+    # Short enough for any file system's name limit once the date and ending are added.
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:80].strip("-") or "school"
 
 
 def report_stem(result: Result) -> str:
