@@ -20,9 +20,9 @@ import typer
 from . import __version__
 from .engine import evaluate
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EsafetyError, InputError, UsageError
-from .io import atomic_write, write_all
+from .io import atomic_write
 from .loading import iter_answer_files, load_answers, load_rubric
-from .models import Result, Rubric, SourceDocument
+from .models import Answers, Result, Rubric, SourceDocument
 
 app = typer.Typer(
     name="esafety-audit",
@@ -121,6 +121,7 @@ def validate(
             continue
         answered = sum(a.value is not None for a in answers.answers.values())
         typer.echo(f"{path}: valid ({answered} answers, school: {answers.school.name})")
+        _note_bank_version(path, answers, rubric)
     if problems:
         raise InputError(problems)
 
@@ -160,6 +161,8 @@ def assess(
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
+    for path, answers in zip(paths, loaded, strict=True):
+        _note_bank_version(path, answers, rubric)
     results = [evaluate(rubric, answers, framework) for answers in loaded]
     if format is Format.json:
         typer.echo(results[0].to_json(), nl=False)
@@ -167,26 +170,24 @@ def assess(
     _write_reports(results, rubric, output, datetime.now() if timestamp else None)
 
 
+def _note_bank_version(path: Path, answers: Answers, rubric: Rubric) -> None:
+    """Say so when a file was written against another version of the question bank."""
+    written = answers.question_bank_version
+    if written is not None and written != rubric.bank.version:
+        typer.echo(
+            f"{path}: note: written against question bank {written}; this tool asks version "
+            f"{rubric.bank.version}, so some questions may be new or changed "
+            "(esafety-audit questions lists them all)",
+            err=True,
+        )
+
+
 def _write_reports(
     results: list[Result], rubric: Rubric, output: Path, generated_at: datetime | None
 ) -> None:
-    """Render every school's reports, then write them all at once: all or nothing."""
-    from .reports import report_files  # jinja2 and markdown load only when needed
+    from .reports import write_many  # jinja2 and markdown load only when needed
 
-    files: dict[Path, str | bytes] = {}
-    per_school: list[tuple[Result, list[Path]]] = []
-    for result in results:
-        mine = report_files(result, rubric, output, generated_at)
-        per_school.append((result, list(mine)))
-        clash = sorted(str(p) for p in mine if p in files)
-        if clash:
-            raise UsageError(
-                f"two answers files would both write {clash[0]} (same school name and review "
-                "date); assess them into different folders"
-            )
-        files.update(mine)
-    write_all(files)
-    for result, paths in per_school:
+    for result, paths in write_many(results, rubric, output, generated_at):
         typer.echo(
             f"{result.school.name}: {result.judgement_label or 'not judged'} "
             f"(score {result.score}%, {result.coverage}% answered, {len(result.gaps)} gaps)"

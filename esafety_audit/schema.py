@@ -9,22 +9,29 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, create_model
+from pydantic import ConfigDict, Field, StringConstraints, create_model
 
 from .models import ActionPlan, Question, Rubric, School
 
+_PERCENT_TEXT = Annotated[str, StringConstraints(pattern=r"^\s*\d+(\.\d+)?\s*%\s*$")]
+
 
 def _value_type(question: Question) -> Any:
+    """What an answer may be: the same forms the loader accepts (loading.check_value)."""
     kind = question.type
-    if kind in ("yes_partly_no", "yes_no", "single_choice"):
-        return Literal[tuple(reversed(question.choice_ids()))]
+    ids = tuple(question.choice_ids())
+    if kind in ("yes_partly_no", "yes_no"):
+        return Literal[tuple(reversed(ids))] | bool  # true / false read as yes / no
+    if kind == "single_choice":
+        return Literal[ids]
     if kind == "multiple_choice":
-        return list[Literal[tuple(question.choice_ids())]]  # type: ignore[misc]
+        one: Any = Literal[ids]  # built at run time from the question bank
+        return list[one] | one  # a single choice may stand alone
     return {
-        "number": Annotated[float, Field(ge=0)],
-        "percentage": Annotated[float, Field(ge=0, le=100)],
+        "number": Annotated[float, Field(ge=0, allow_inf_nan=False)],
+        "percentage": Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | _PERCENT_TEXT,
         "date": date,
-        "text": str,
+        "text": str | float,
     }[kind]
 
 

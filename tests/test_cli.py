@@ -228,3 +228,30 @@ def test_a_folder_with_no_answers_files_is_an_error(capsys, tmp_path: Path) -> N
         code, _, err = _cli(capsys, command, str(empty))
         assert code == 2
         assert f"{empty}:1:1: no answers files (*.yaml) in this folder" in err
+
+
+def test_the_schema_accepts_the_short_forms_the_loader_accepts(capsys, tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(_cli(capsys, "schema")[1])
+    lenient = GOOD.replace("trained_pct: 95", "trained_pct: '95%'").replace(
+        "lead_name: J. Smith", "lead_name: 42\n  ks4_topics: privacy"
+    )
+    path = tmp_path / "lenient.yaml"
+    path.write_text(lenient, encoding="utf-8")
+    assert _cli(capsys, "validate", str(path))[0] == 0  # the loader accepts it...
+    from esafety_audit.yamlfile import read_yaml
+
+    data = json.loads(json.dumps(read_yaml(path).data, default=str))
+    data["answers"]["policy"] = True
+    jsonschema.validate(data, schema)  # ...and so does the schema
+    data["answers"]["trained_pct"] = "lots"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+
+
+def test_an_older_question_bank_version_is_noted(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "old.yaml"
+    path.write_text(GOOD + 'question_bank_version: "0.0"\n', encoding="utf-8")
+    code, _, err = _cli(capsys, "validate", str(path))
+    assert code == 0
+    assert f"{path}: note: written against question bank 0.0; this tool asks version 0.1" in err

@@ -19,6 +19,7 @@ import unicodedata
 from datetime import datetime
 from pathlib import Path
 
+from ..errors import UsageError
 from ..io import write_all
 from ..models import Result, Rubric
 from .actions import actions_csv
@@ -33,6 +34,7 @@ __all__ = [
     "report_stem",
     "result_json",
     "slug",
+    "write_many",
     "write_reports",
 ]
 
@@ -80,9 +82,32 @@ def write_reports(
     A rendering error writes nothing; a write error leaves none of the files
     half-written and names the file that failed (:class:`~esafety_audit.io.WriteError`).
     """
-    files = report_files(result, rubric, folder, generated_at)
+    ((_, written),) = write_many([result], rubric, folder, generated_at)
+    return written
+
+
+def write_many(
+    results: list[Result], rubric: Rubric, folder: Path, generated_at: datetime | None = None
+) -> list[tuple[Result, list[Path]]]:
+    """Render every school's reports, then write them all at once: all or nothing.
+
+    Two schools whose reports would share a file name are refused before anything
+    is written (:class:`~esafety_audit.errors.UsageError`).
+    """
+    files: dict[Path, str | bytes] = {}
+    per_school: list[tuple[Result, list[Path]]] = []
+    for result in results:
+        mine = report_files(result, rubric, folder, generated_at)
+        clash = sorted(str(p) for p in mine if p in files)
+        if clash:
+            raise UsageError(
+                f"two answers files would both write {clash[0]} (same school name and review "
+                "date); assess them into different folders"
+            )
+        files.update(mine)
+        per_school.append((result, list(mine)))
     write_all(files)
-    return list(files)
+    return per_school
 
 
 def report_files(
