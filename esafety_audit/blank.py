@@ -25,7 +25,7 @@ def _comment(text: str, indent: str = "  ") -> list[str]:
 def _allowed(question: Question) -> str:
     kind = question.type
     if kind in ("yes_partly_no", "yes_no"):
-        return "Answer: " + " / ".join(reversed(question.choice_ids()))
+        return "Answer: " + " / ".join(question.answer_choices() or [])
     if kind == "single_choice":
         return "Answer one of: " + ", ".join(question.choice_ids())
     if kind == "multiple_choice":

@@ -265,13 +265,7 @@ def questions(
                     "label": q.label,
                     "prompt": q.prompt,
                     "help": q.help,
-                    "choices": q.choice_ids()
-                    if q.type in ("single_choice", "multiple_choice")
-                    else (
-                        list(reversed(q.choice_ids()))
-                        if q.type in ("yes_partly_no", "yes_no")
-                        else None
-                    ),
+                    "choices": q.answer_choices(),
                     "applies_to": q.applies_to.model_dump(),
                 }
                 for q in found

@@ -579,12 +579,12 @@ def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
 
 
 def _choice(question: Question, value: Any) -> tuple[Any, str | None]:
-    allowed = question.choice_ids()
+    allowed = question.answer_choices() or []
     if isinstance(value, bool) and question.type in ("yes_no", "yes_partly_no"):
         value = "yes" if value else "no"
     if isinstance(value, str) and value.strip().lower() in allowed:
         return value.strip().lower(), None
-    return None, f"{value!r} is not an allowed answer; use one of: {', '.join(reversed(allowed))}"
+    return None, f"{value!r} is not an allowed answer; use one of: {', '.join(allowed)}"
 
 
 def _choices(question: Question, value: Any) -> tuple[Any, str | None]:

@@ -111,6 +111,15 @@ class Question(Strict):
             return ["no", "yes"]
         return [c.id for c in self.choices or []]
 
+    def answer_choices(self) -> list[str] | None:
+        """The allowed answers as a school reads them: yes first for yes/no types, the
+        rubric's order for choice types; None for types without a fixed set."""
+        if self.type in ("yes_partly_no", "yes_no"):
+            return list(reversed(self.choice_ids()))
+        if self.type in ("single_choice", "multiple_choice"):
+            return self.choice_ids()
+        return None
+
     def choice_label(self, value: str) -> str:
         for choice in self.choices or []:
             if choice.id == value:

@@ -19,9 +19,9 @@ _PERCENT_TEXT = Annotated[str, StringConstraints(pattern=r"^\s*\d+(\.\d+)?\s*%\s
 def _value_type(question: Question) -> Any:
     """What an answer may be: the same forms the loader accepts (loading.check_value)."""
     kind = question.type
-    ids = tuple(question.choice_ids())
+    ids = tuple(question.answer_choices() or ())
     if kind in ("yes_partly_no", "yes_no"):
-        return Literal[tuple(reversed(ids))] | bool  # true / false read as yes / no
+        return Literal[ids] | bool  # true / false read as yes / no
     if kind == "single_choice":
         return Literal[ids]
     if kind == "multiple_choice":

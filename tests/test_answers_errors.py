@@ -57,8 +57,8 @@ def test_a_wrong_choice_lists_the_valid_ones(tmp_path: Path) -> None:
 def test_wrong_type_in_the_long_form_points_at_the_value(tmp_path: Path) -> None:
     text = HEADER + "answers:\n  filtering:\n    value: [basic]\n    notes: x\n"
     assert _problems(tmp_path, text) == [
-        "answers.yaml:7:12: filtering: ['basic'] is not an allowed answer; use one of: managed, "
-        "basic, none [answers.filtering.value]"
+        "answers.yaml:7:12: filtering: ['basic'] is not an allowed answer; use one of: none, "
+        "basic, managed [answers.filtering.value]"
     ]
 
 
