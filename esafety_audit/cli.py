@@ -74,6 +74,13 @@ def _rubric() -> Rubric:
     return load_rubric(_state["criteria"], _state["questions"])
 
 
+def _check_frameworks(rubric: Rubric, ids: list[str]) -> None:
+    known = [f.id for f in rubric.frameworks]
+    for fid in ids:
+        if fid not in known:
+            raise UsageError(f"unknown framework '{fid}'; known: {', '.join(known)}")
+
+
 def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
@@ -145,10 +152,7 @@ def assess(
 ) -> None:
     """Score answers files and write each school's reports into a folder."""
     rubric = _rubric()
-    known = [f.id for f in rubric.frameworks]
-    for fid in framework or []:
-        if fid not in known:
-            raise UsageError(f"unknown framework '{fid}'; known: {', '.join(known)}")
+    _check_frameworks(rubric, framework or [])
     paths = iter_answer_files(files)
     if format is Format.json and len(paths) != 1:
         raise UsageError("--format json prints one result: give exactly one answers file")
@@ -205,10 +209,8 @@ def criteria(
     rubric = _rubric()
     chosen = rubric.frameworks
     if framework is not None:
-        chosen = [f for f in rubric.frameworks if f.id == framework]
-        if not chosen:
-            known = ", ".join(f.id for f in rubric.frameworks)
-            raise UsageError(f"unknown framework '{framework}'; known: {known}")
+        _check_frameworks(rubric, [framework])
+        chosen = [rubric.framework(framework)]
     rows = [
         {
             "id": c.id,

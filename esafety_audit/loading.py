@@ -264,17 +264,17 @@ def load_framework(path: Path, questions: Mapping[str, Question]) -> Framework:
     """One rubric file, its rules parsed and every cross-reference checked."""
     doc, data = _read_mapping(path, "a framework header and 'criteria'")
     problems: list[Problem] = []
+    broken: set[int] = set()  # criteria whose rules already failed to parse
     criteria = data.get("criteria")
     if isinstance(criteria, list):
         data = {
             **data,
             "criteria": [
-                _with_rule(c, i, questions, doc, problems) for i, c in enumerate(criteria)
+                _with_rule(c, i, questions, doc, problems, broken) for i, c in enumerate(criteria)
             ],
         }
     framework = _validate(Framework, data, doc, problems)
     if framework is not None:
-        broken = {p.key.split(".rule")[0] for p in problems if ".rule" in p.key}
         problems.extend(_cross_check(framework, doc, broken))
         framework = framework.model_copy(
             update={
@@ -294,8 +294,10 @@ def _with_rule(
     questions: Mapping[str, Question],
     doc: YamlDocument,
     problems: list[Problem],
+    broken: set[int],
 ) -> Any:
-    """The criterion's data with its rule's conditions parsed into :class:`Condition`."""
+    """The criterion's data with its rule's conditions parsed into :class:`Condition`;
+    ``index`` joins ``broken`` when a condition fails to parse."""
     if not isinstance(criterion, dict) or not isinstance(criterion.get("rule"), dict):
         return criterion
     rule_problems: list[RuleProblem] = []
@@ -309,10 +311,12 @@ def _with_rule(
             parsed[key] = value  # pydantic reports the unknown key
     for where, message in rule_problems:
         problems.append(doc.problem(where, message, key=where[-1] != "question"))
+    if rule_problems:
+        broken.add(index)
     return {**criterion, "rule": parsed}
 
 
-def _cross_check(framework: Framework, doc: YamlDocument, broken: set[str]) -> list[Problem]:
+def _cross_check(framework: Framework, doc: YamlDocument, broken: set[int]) -> list[Problem]:
     """Checks across the file; ``broken`` holds criteria whose rules already failed."""
     problems: list[Problem] = []
     areas = {a.id for a in framework.areas}
@@ -347,7 +351,7 @@ def _cross_check(framework: Framework, doc: YamlDocument, broken: set[str]) -> l
                         f"unknown resource '{resource}'{suggest(resource, framework.resources)}",
                     )
                 )
-        if f"criteria[{i}]" not in broken:
+        if i not in broken:
             problems.extend(doc.problem((*at, "rule"), m) for m in _rule_shape(c))
     problems.extend(_scoring_problems(framework, doc))
     return problems

@@ -63,6 +63,7 @@ class Operator:
     check: Callable[[QuestionInfo, Any], str | None]  # operand problem, or None when fine
     test: Callable[[QuestionInfo, Any, Any, date], bool]  # (question, answer, operand, review)
     describe: Callable[[QuestionInfo, Any], str]
+    about_choices: bool = False  # its reasons name only the choices in its operand
 
 
 def _as_list(operand: Any) -> list[Any]:
@@ -185,12 +186,14 @@ OPERATORS: dict[str, Operator] = {
         _check_choices,
         lambda q, value, operand, _: set(_as_list(operand)) <= set(value),
         lambda q, operand: f"includes {_all_labels(q, operand)}",
+        about_choices=True,
     ),
     "includes_any": Operator(
         frozenset({"multiple_choice"}),
         _check_choices,
         lambda q, value, operand, _: bool(set(_as_list(operand)) & set(value)),
         lambda q, operand: f"includes any of {_all_labels(q, operand)}",
+        about_choices=True,
     ),
     "count_at_least": Operator(
         frozenset({"multiple_choice"}),
@@ -245,7 +248,7 @@ class Test(Condition):
         if value is None:
             return Outcome(None, (f"{q.label}: not answered (needs an answer that {wanted})",))
         held = OPERATORS[self.op].test(q, value, self.operand, ctx.review_date)
-        focus = _as_list(self.operand) if self.op in ("includes", "includes_any") else None
+        focus = _as_list(self.operand) if OPERATORS[self.op].about_choices else None
         shown = show_answer(q, value, ctx.review_date, focus)
         verdict = "meets" if held else "does not meet"
         return Outcome(held, (f"{q.label}: {shown}; {verdict} the test that it {wanted}",))

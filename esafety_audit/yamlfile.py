@@ -103,10 +103,6 @@ def read_yaml(path: Path, name: str | None = None) -> YamlDocument:
 def parse_yaml(raw: bytes | str, name: str) -> YamlDocument:
     """Parse YAML text (bytes must be UTF-8) into a :class:`YamlDocument`."""
     text = _decode(raw, name) if isinstance(raw, bytes) else raw
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
-        raise InputError([Problem(name, 1, 1, "the file is empty; it should hold a YAML mapping")])
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

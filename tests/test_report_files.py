@@ -18,7 +18,7 @@ from esafety_audit.cli import run
 from esafety_audit.engine import evaluate
 from esafety_audit.io import WriteError
 from esafety_audit.models import Result, Rubric
-from esafety_audit.reports import render_reports, report_stem, result_json, write_reports
+from esafety_audit.reports import render_reports, report_stem, write_reports
 from esafety_audit.reports.actions import COLUMNS
 
 HOSTILE = "<script>window.__xss=1</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))"
@@ -137,7 +137,7 @@ def test_a_schools_text_in_markdown_renders_as_text_not_html(mini: Rubric) -> No
 
 def test_the_json_is_the_stable_result_json(mini: Rubric) -> None:
     result = result_for(mini, GAPS)
-    assert render_reports(result, mini)[".json"] == result_json(result)
+    assert render_reports(result, mini)[".json"] == result.to_json()
 
 
 # --------------------------------------------------------------------------- writing

@@ -32,7 +32,6 @@ __all__ = [
     "render_reports",
     "report_files",
     "report_stem",
-    "result_json",
     "slug",
     "write_many",
     "write_reports",
@@ -52,11 +51,6 @@ def report_stem(result: Result) -> str:
     return f"{slug(result.school.name)}-{result.school.review_date.isoformat()}"
 
 
-def result_json(result: Result) -> str:
-    """The stable, documented result JSON (see ``schema_version``)."""
-    return result.to_json()
-
-
 def render_reports(
     result: Result, rubric: Rubric, generated_at: datetime | None = None
 ) -> dict[str, str | bytes]:
@@ -69,7 +63,7 @@ def render_reports(
     return {
         ".md": markdown_report(context),
         ".html": html_report(context),
-        ".json": result_json(result),
+        ".json": result.to_json(),
         "-actions.csv": actions_csv(context),
     }
 
