@@ -229,6 +229,7 @@ def criteria(
             "action": c.action,
             "resources": [{"id": r, **f.resources[r].model_dump()} for r in c.resources],
             "currency": c.currency,
+            "related": c.related,
         }
         for f in chosen
         for c in f.criteria

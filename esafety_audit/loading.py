@@ -262,6 +262,12 @@ def _choices_problem(question: Question) -> str | None:
 
 def load_framework(path: Path, questions: Mapping[str, Question]) -> Framework:
     """One rubric file, its rules parsed and every cross-reference checked."""
+    return _load_framework(path, questions)[0]
+
+
+def _load_framework(
+    path: Path, questions: Mapping[str, Question]
+) -> tuple[Framework, YamlDocument]:
     doc, data = _read_mapping(path, "a framework header and 'criteria'")
     problems: list[Problem] = []
     broken: set[int] = set()  # criteria whose rules already failed to parse
@@ -285,7 +291,7 @@ def load_framework(path: Path, questions: Mapping[str, Question]) -> Framework:
         )
     if framework is None or problems:
         raise InputError(problems)
-    return framework
+    return framework, doc
 
 
 def _with_rule(
@@ -456,6 +462,7 @@ def load_rubric(criteria: Path | None = None, questionnaires: Path | None = None
     questions = bank.questions()
     problems: list[Problem] = []
     frameworks: list[Framework] = []
+    docs: list[YamlDocument] = []
     files = sorted(criteria.glob("*.yaml"))
     if not files:
         raise InputError(
@@ -463,9 +470,12 @@ def load_rubric(criteria: Path | None = None, questionnaires: Path | None = None
         )
     for file in files:
         try:
-            frameworks.append(load_framework(file, questions))
+            framework, doc = _load_framework(file, questions)
         except InputError as exc:
             problems.extend(exc.problems)
+            continue
+        frameworks.append(framework)
+        docs.append(doc)
     used = {qid for f in frameworks for c in f.criteria for qid in c.rule.questions()}
     if not problems:
         for qid, place in places.items():
@@ -485,10 +495,60 @@ def load_rubric(criteria: Path | None = None, questionnaires: Path | None = None
         problems.append(
             Problem(_shown(criteria), 1, 1, f"framework id '{fid}' is used by two files")
         )
+    if not problems:
+        problems.extend(_related_problems(frameworks, docs))
     if problems:
         raise InputError(problems)
     frameworks.sort(key=lambda f: (f.order, f.id))
-    return Rubric(bank=bank, frameworks=frameworks)
+    return Rubric(bank=bank, frameworks=_crosswalk(frameworks))
+
+
+def _related_problems(
+    frameworks: Sequence[Framework], docs: Sequence[YamlDocument]
+) -> list[Problem]:
+    """Every ``related`` id names a criterion of another framework."""
+    owner = {c.id: f.id for f in frameworks for c in f.criteria}
+    problems = []
+    for framework, doc in zip(frameworks, docs, strict=True):
+        for i, c in enumerate(framework.criteria):
+            for j, rid in enumerate(c.related):
+                if rid not in owner:
+                    message = f"unknown related criterion '{rid}'{suggest(rid, sorted(owner))}"
+                elif owner[rid] == framework.id:
+                    message = (
+                        f"related criterion '{rid}' is in this framework; "
+                        "link only criteria of other frameworks"
+                    )
+                else:
+                    continue
+                problems.append(doc.problem(("criteria", i, "related", j), message))
+    return problems
+
+
+def _crosswalk(frameworks: Sequence[Framework]) -> list[Framework]:
+    """The frameworks with each ``related`` link running both ways, in framework order."""
+    links: dict[str, set[str]] = {}
+    for f in frameworks:
+        for c in f.criteria:
+            for rid in c.related:
+                links.setdefault(c.id, set()).add(rid)
+                links.setdefault(rid, set()).add(c.id)
+    if not links:
+        return list(frameworks)
+    rank = {c.id: n for n, c in enumerate(c for f in frameworks for c in f.criteria)}
+    return [
+        f.model_copy(
+            update={
+                "criteria": [
+                    c.model_copy(
+                        update={"related": sorted(links.get(c.id, ()), key=rank.__getitem__)}
+                    )
+                    for c in f.criteria
+                ]
+            }
+        )
+        for f in frameworks
+    ]
 
 
 # --------------------------------------------------------------------------- answers

@@ -34,7 +34,7 @@ QuestionType = Literal[
     "date",
     "text",
 ]
-Kind = Literal["feature", "inadequate_indicator", "curriculum", "guidance"]
+Kind = Literal["feature", "inadequate_indicator", "curriculum", "guidance", "standard", "statutory"]
 Status = Literal["met", "partly_met", "not_met", "not_applicable", "unanswered"]
 Judgement = Literal["outstanding", "good", "requires_improvement", "inadequate"]
 Rating = Literal["green", "amber", "red"]
@@ -235,6 +235,11 @@ class Criterion(Strict):
     resources: list[Ident] = []
     currency: str | None = None
     applies_to: AppliesTo = AppliesTo()
+    related: list[DottedIdent] = Field(
+        [],
+        description="Criteria of other frameworks that the same evidence serves (a crosswalk); "
+        "loading makes the links run both ways",
+    )
 
 
 class JudgementLevel(Strict):

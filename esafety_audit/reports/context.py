@@ -547,6 +547,8 @@ _KIND_WORDS = {
     "inadequate_indicator": "Indicator of inadequate practice",
     "curriculum": "Curriculum",
     "guidance": "Guidance",
+    "standard": "Standard",
+    "statutory": "Statutory guidance",
 }
 # The statuses that make a gap (as in Result.gaps): these get a recommended action.
 _NEEDS_ACTION: frozenset[Status] = frozenset({"not_met", "partly_met"})
