@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from . import __version__
-from .engine import evaluate
+from .engine import answers_to_revisit, evaluate
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EsafetyError, InputError, UsageError
 from .io import atomic_write
-from .loading import iter_answer_files, load_answers, load_rubric
+from .loading import iter_answer_files, load_answers, load_result, load_rubric
 from .models import Answers, Result, Rubric, SourceDocument
+
+if TYPE_CHECKING:
+    from .compare import Comparison
 
 app = typer.Typer(
     name="esafety-audit",
@@ -149,6 +152,12 @@ def assess(
     timestamp: Annotated[
         bool, typer.Option(help="Put the time of writing on the reports' covers.")
     ] = False,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            help="The last review (answers file or result JSON): adds 'Since the last review'."
+        ),
+    ] = None,
 ) -> None:
     """Score answers files and write each school's reports into a folder."""
     rubric = _rubric()
@@ -156,6 +165,8 @@ def assess(
     paths = iter_answer_files(files)
     if format is Format.json and len(paths) != 1:
         raise UsageError("--format json prints one result: give exactly one answers file")
+    if previous is not None and len(paths) != 1:
+        raise UsageError("--previous compares one school: give exactly one answers file")
     # Check every file before writing anything, so that one bad file stops the run cleanly.
     loaded, problems = [], []
     for path in paths:
@@ -171,33 +182,132 @@ def assess(
     if format is Format.json:
         typer.echo(results[0].to_json(), nl=False)
         return
-    _write_reports(results, rubric, output, datetime.now() if timestamp else None)
+    since = None
+    if previous is not None:
+        from .compare import compare as compare_reviews
+
+        since = compare_reviews(_same_school(_review(previous, rubric), results[0]), results[0])
+    _write_reports(results, rubric, output, datetime.now() if timestamp else None, since)
 
 
 def _note_bank_version(path: Path, answers: Answers, rubric: Rubric) -> None:
-    """Say so when a file was written against another version of the question bank."""
-    written = answers.question_bank_version
-    if written is not None and written != rubric.bank.version:
-        typer.echo(
-            f"{path}: note: written against question bank {written}; this tool asks version "
-            f"{rubric.bank.version}, so some questions may be new or changed "
-            "(esafety-audit questions lists them all)",
-            err=True,
+    """List the answers to revisit when a file was written against another question bank."""
+    found = answers_to_revisit(rubric, answers)
+    if found is None:
+        return
+    lines = [
+        f"{path}: note: written against question bank {found.written_against}; this tool asks "
+        f"version {found.current}."
+    ]
+    if not found.known:
+        lines.append(
+            f"  Version {found.written_against} is not in the question bank's history, so "
+            "check every answer (esafety-audit questions lists them all)."
         )
+    questions = rubric.bank.questions()
+    for ids, one, many in (
+        (found.added, "new question applies", "new questions apply"),
+        (found.changed, "answered question has changed", "answered questions have changed"),
+        (
+            found.removed,
+            "answer is to a question no longer asked",
+            "answers are to questions no longer asked",
+        ),
+    ):
+        if ids:
+            said = one if len(ids) == 1 else many
+            lines.append(f"  Answers to revisit: {len(ids)} {said}:")
+            lines.extend(
+                f"    {qid}: {questions[qid].label}" if qid in questions else f"    {qid} (ignored)"
+                for qid in ids
+            )
+    if found.added:
+        lines.append(f"  To answer the new ones: esafety-audit fill {path} --only-unanswered")
+    typer.echo("\n".join(lines), err=True)
 
 
 def _write_reports(
-    results: list[Result], rubric: Rubric, output: Path, generated_at: datetime | None
+    results: list[Result],
+    rubric: Rubric,
+    output: Path,
+    generated_at: datetime | None,
+    previous: Comparison | None = None,
 ) -> None:
     from .reports import write_many  # jinja2 and markdown load only when needed
 
-    for result, paths in write_many(results, rubric, output, generated_at):
+    for result, paths in write_many(results, rubric, output, generated_at, previous):
         typer.echo(
             f"{result.school.name}: {result.judgement_label or 'not judged'} "
             f"(score {result.score}%, {result.coverage}% answered, {len(result.gaps)} gaps)"
         )
         for path in paths:
             typer.echo(f"  wrote {path}")
+
+
+def _review(path: Path, rubric: Rubric) -> Result:
+    """A review to compare: a result JSON as it was scored, or an answers file scored now."""
+    if path.suffix.lower() == ".json":
+        return load_result(path)
+    answers = load_answers(path, rubric)
+    _note_bank_version(path, answers, rubric)
+    return evaluate(rubric, answers)
+
+
+def _same_school(before: Result, after: Result) -> Result:
+    """``before``, once it is sure to be an earlier review of the same school."""
+    old, new = before.school, after.school
+    if old.urn and new.urn and old.urn != new.urn:
+        raise UsageError(
+            f"these are reviews of two schools (URN {old.urn}, {old.name}; URN {new.urn}, "
+            f"{new.name}); compare two reviews of one school, or use rollup for many schools"
+        )
+    if old.review_date > new.review_date:
+        raise UsageError(
+            f"the earlier review must come first: {old.review_date} is after "
+            f"{new.review_date}; swap the two files"
+        )
+    return before
+
+
+@app.command()
+def compare(
+    old: Annotated[Path, typer.Argument(help="The earlier review: answers file or result JSON.")],
+    new: Annotated[Path, typer.Argument(help="The later review: answers file or result JSON.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the reports.")] = Path(
+        "esafety-reports"
+    ),
+    format: Annotated[
+        Format | None,
+        typer.Option("--format", help="'json' prints the comparison JSON instead."),
+    ] = None,
+) -> None:
+    """What changed between two reviews of one school: criteria, areas, judgement, actions."""
+    from .compare import compare as compare_reviews
+
+    rubric = _rubric()
+    after = _review(new, rubric)
+    comparison = compare_reviews(_same_school(_review(old, rubric), after), after)
+    if format is Format.json:
+        typer.echo(comparison.to_json(), nl=False)
+        return
+    from .io import write_all
+    from .reports import comparison_files
+
+    files = comparison_files(comparison, rubric, output)
+    write_all(files)
+    n = comparison.counts
+    typer.echo(
+        f"{comparison.school}: {n['improved']} improved, {n['regressed']} worse, "
+        f"{n['unchanged']} unchanged, {n['new']} new, {n['removed']} no longer assessed; "
+        f"{len(comparison.closed)} actions closed, {len(comparison.overdue)} overdue"
+    )
+    if comparison.rubric is not None:
+        typer.echo(
+            "  note: the two reviews used different frameworks or rubric versions; "
+            f"{comparison.rubric.common_share:g}% of criteria are in both"
+        )
+    for path in files:
+        typer.echo(f"  wrote {path}")
 
 
 @app.command()
@@ -292,6 +402,167 @@ def schema(
     else:
         atomic_write(output, text)
         typer.echo(f"Wrote {output}")
+
+
+class LetterFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+@app.command()
+def letter(
+    parent: Annotated[str, typer.Option(help="Who the letter greets, e.g. 'Mr and Mrs Jones'.")],
+    colleague: Annotated[str, typer.Option(help="The colleague who will take notes.")],
+    colleague_role: Annotated[str, typer.Option(help="Their role, e.g. 'Deputy Headteacher'.")],
+    sender: Annotated[str, typer.Option(help="Who signs the letter.")],
+    sender_role: Annotated[str, typer.Option(help="Their role, e.g. 'Headteacher'.")],
+    platform: Annotated[
+        str | None, typer.Option(help="Where the comments are: facebook, twitter, youtube, ...")
+    ] = None,
+    platform_name: Annotated[
+        str | None, typer.Option(help="Or any other site or app, in your own words.")
+    ] = None,
+    school: Annotated[str | None, typer.Option(help="The school's name.")] = None,
+    answers: Annotated[
+        Path | None, typer.Option(help="Take the school's name from this answers file.")
+    ] = None,
+    letter_date: Annotated[
+        str | None, typer.Option("--date", help="The letter's date, YYYY-MM-DD (default: today).")
+    ] = None,
+    meeting_date: Annotated[
+        str | None, typer.Option(help="A proposed meeting date, YYYY-MM-DD.")
+    ] = None,
+    meeting_time: Annotated[str | None, typer.Option(help="Its time, HH:MM (24-hour).")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the letter.")] = Path(
+        "esafety-letters"
+    ),
+    format: Annotated[
+        LetterFormat | None, typer.Option("--format", help="Print the letter instead.")
+    ] = None,
+) -> None:
+    """Write NAHT's model letter inviting a parent to meet about comments posted online."""
+    from .letter import make_letter, render_letter, write_letter  # only this command needs it
+
+    details = make_letter(
+        rubric=_rubric,
+        parent=parent,
+        colleague=colleague,
+        colleague_role=colleague_role,
+        sender=sender,
+        sender_role=sender_role,
+        platform=platform,
+        platform_name=platform_name,
+        school=school,
+        answers=answers,
+        letter_date=_parse_date(letter_date, "--date") if letter_date else date.today(),
+        meeting_date=_parse_date(meeting_date, "--meeting-date") if meeting_date else None,
+        meeting_time=_parse_time(meeting_time, "--meeting-time") if meeting_time else None,
+    )
+    if format is not None:
+        typer.echo(render_letter(details)[f".{format.value}"], nl=False)
+        return
+    for path in write_letter(details, output):
+        typer.echo(f"wrote {path}")
+    resource = details.platform.resource
+    if resource is not None:
+        where = f", {resource.url}" if resource.url else ""
+        typer.echo(f"If the comments stay up, the reporting route is: {resource.title}{where}")
+
+
+def _parse_time(text: str, option: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} {text!r} is not a time; use HH:MM, e.g. 15:30") from None
+
+
+@app.command("rubric-diff")
+def rubric_diff(
+    old: Annotated[
+        Path, typer.Argument(help="The old rubric folder (criteria/, questionnaires/).")
+    ],
+    new: Annotated[Path, typer.Argument(help="The new rubric folder.")],
+    format: Annotated[Format, typer.Option("--format")] = Format.text,
+) -> None:
+    """List the criteria and questions added, removed or changed between two rubric folders."""
+    from .rubricdiff import diff_folders, format_text  # only this command needs it
+
+    diff = diff_folders(old, new)
+    if format is Format.json:
+        typer.echo(diff.to_json(), nl=False)
+    else:
+        typer.echo(format_text(diff, old, new), nl=False)
+
+
+@app.command()
+def rollup(
+    files: Annotated[list[Path], typer.Argument(help="Answers files (or folders of them).")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Folder for rollup.html, .csv and .json.")
+    ] = Path("esafety-rollup"),
+    format: Annotated[
+        Format | None, typer.Option("--format", help="'json' prints the roll-up JSON instead.")
+    ] = None,
+    framework: Annotated[
+        list[str] | None, typer.Option(help="Only this framework (repeat for more).")
+    ] = None,
+) -> None:
+    """Many schools side by side: judgements, area ratings and the most common gaps.
+
+    A file with problems is listed and skipped; the others are still rolled up (exit 2).
+    """
+    from .rollup import Job, roll_up  # scoring many files needs none of it otherwise
+
+    _check_frameworks(_rubric(), framework or [])
+    job = Job(_state["criteria"], _state["questions"], tuple(framework) if framework else None)
+    paths = iter_answer_files(files)
+    roll_up(paths, job, output, as_json=format is Format.json, out=sys.stdout, err=sys.stderr)
+
+
+@app.command()
+def fill(
+    file: Annotated[Path, typer.Argument(help="The answers file to fill in.")],
+    only_unanswered: Annotated[
+        bool,
+        typer.Option("--only-unanswered", help="Ask only the questions that have no answer yet."),
+    ] = False,
+    start: Annotated[
+        str | None,
+        typer.Option(help="Start at this question, by number or id (default: first unanswered)."),
+    ] = None,
+    school: Annotated[
+        bool, typer.Option("--school", help="First ask the school's name, URN and so on.")
+    ] = False,
+    phase: Annotated[
+        PhaseName | None,
+        typer.Option(help="If FILE does not exist, create it for this phase first, as init does."),
+    ] = None,
+) -> None:
+    """Answer the questions in the terminal, one at a time; each answer is saved at once."""
+    from .fill import Outcome, fill_answers  # only this command needs it
+
+    rubric = _rubric()
+    created = not file.exists()
+    if created:
+        if phase is None:
+            raise UsageError(
+                f"{file} does not exist; create it with: esafety-audit init --phase PHASE "
+                f"-o {file}  (or add --phase PHASE to this command)"
+            )
+        from .blank import blank_answers
+
+        atomic_write(file, blank_answers(rubric, phase.value, date.today()))
+        typer.echo(f"Created {file} for a {phase.value} school, review date {date.today()}.")
+    summary = fill_answers(
+        file,
+        rubric,
+        only_unanswered=only_unanswered,
+        start=start,
+        school_details=school or created,
+        phase=phase.value if phase else None,
+    )
+    if summary.outcome is Outcome.interrupted:
+        raise typer.Abort()  # exit code 130, as for Ctrl-C anywhere
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -25,7 +25,10 @@ from .models import (
     Judgement,
     LimitingIndicator,
     Result,
+    Revisit,
     Rubric,
+    Safeguarding,
+    SafeguardingResult,
     SchoolSummary,
     Status,
     VersionRef,
@@ -85,6 +88,7 @@ def evaluate(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None 
         judgement=judgement,
         judgement_label=judgement_label,
         judgement_reason=judgement_reason,
+        safeguarding=_safeguarding(rubric.safeguarding, [f.id for f in selected], criteria),
         score=_weighted([(c.weight, c.score) for c in criteria]),
         coverage=_coverage([c.status for c in criteria]),
         areas=areas,
@@ -102,6 +106,7 @@ def evaluate(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None 
         criteria=criteria,
         gaps=gaps,
         unanswered=_unanswered(selected, scope, values),
+        revisit=answers_to_revisit(rubric, answers, frameworks),
     )
 
 
@@ -337,6 +342,35 @@ def _named(framework: FrameworkResult, judging: Sequence[FrameworkResult]) -> st
     return f"{framework.title}: {framework.judgement_reason}"
 
 
+def _safeguarding(
+    rules: Safeguarding | None, selected: Sequence[str], criteria: Sequence[CriterionResult]
+) -> SafeguardingResult | None:
+    """Safeguarding (online) met or not met, by the rubric's rules over the criteria found.
+
+    Not assessed when a framework the rules need was not part of this review.
+    """
+    if rules is None:
+        return None
+    missing = [fid for fid in rules.needs_frameworks if fid not in selected]
+    if missing:
+        return SafeguardingResult(
+            status="not_assessed",
+            label=rules.labels.not_assessed,
+            reasons=[rules.wording.not_assessed.format(missing=", ".join(missing))],
+        )
+    reasons = list(
+        dict.fromkeys(
+            rule.reason.format(title=c.title)
+            for rule in rules.not_met_when
+            for c in criteria
+            if rule.select.fits(c)
+        )
+    )
+    if reasons:
+        return SafeguardingResult(status="not_met", label=rules.labels.not_met, reasons=reasons)
+    return SafeguardingResult(status="met", label=rules.labels.met, reasons=[rules.wording.met])
+
+
 def _gap(framework: Framework, s: _Scored, answers: Answers) -> Gap:
     c = s.criterion
     rules = framework.scoring.priorities
@@ -365,6 +399,53 @@ def _gap(framework: Framework, s: _Scored, answers: Answers) -> Gap:
         action=c.action,
         owner=owner,
         due=due,
+    )
+
+
+def answers_to_revisit(
+    rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None = None
+) -> Revisit | None:
+    """The answers to look at again when the file was written against another bank version:
+    new questions that the review's frameworks read and that apply to the school but are
+    unanswered, changed questions it answered, and answers to questions no longer asked."""
+    bank = rubric.bank
+    key_stages = frozenset(school_key_stages(rubric, answers))
+    wanted = set(frameworks or answers.frameworks or [f.id for f in rubric.frameworks])
+    read = {
+        q
+        for f in rubric.frameworks
+        if f.id in wanted
+        for c in f.criteria
+        for q in c.rule.questions()
+    }
+    written = answers.question_bank_version
+    if written is None or written == bank.version:
+        return None
+    questions = bank.questions()
+    given = {qid for qid, a in answers.answers.items() if a.value is not None}
+    later = bank.since(written)
+    added: dict[str, None] = {}
+    changed: dict[str, None] = {}
+    for version in later or []:
+        for qid in version.added:
+            question = questions.get(qid)
+            if (
+                question is not None
+                and qid in read
+                and qid not in given
+                and question.applies_to.matches(answers.school.phase, key_stages)
+            ):
+                added[qid] = None
+        for qid in version.changed:
+            if qid in questions and qid in given:
+                changed[qid] = None
+    return Revisit(
+        written_against=written,
+        current=bank.version,
+        known=later is not None,
+        added=list(added),
+        changed=list(changed),
+        removed=[qid for qid in answers.answers if qid not in questions],
     )
 
 

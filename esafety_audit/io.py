@@ -32,7 +32,7 @@ def write_all(files: Mapping[Path, str | bytes]) -> None:
     mode = _file_mode()
     try:
         for path, data in files.items():
-            staged.append((_stage(path, data, mode), path))
+            staged.append((_stage(path, data, _existing_mode(path, mode)), path))
     except BaseException as exc:
         _discard(staged)
         if isinstance(exc, OSError):
@@ -73,6 +73,14 @@ def _discard(staged: list[tuple[str, Path]]) -> None:
     for tmp, _ in staged:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def _existing_mode(path: Path, default: int) -> int:
+    """A file being replaced keeps its permissions (a private answers file stays private)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return default
 
 
 def _file_mode() -> int:

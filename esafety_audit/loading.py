@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import math
 import string
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import InputError, Problem
 from .models import (
     JUDGEMENT_ORDER,
+    SCHEMA_VERSION,
     Answer,
     Answers,
     Criterion,
@@ -27,7 +29,9 @@ from .models import (
     Framework,
     Question,
     QuestionBank,
+    Result,
     Rubric,
+    Safeguarding,
     Wording,
 )
 from .rules import Condition, RuleProblem, parse_condition, suggest
@@ -91,7 +95,8 @@ def _unwrap(annotation: Any) -> Any:
 def _friendly(error: Mapping[str, Any], allowed: list[str]) -> str:
     kind = error["type"]
     loc = error["loc"]
-    name = str(loc[-1]) if loc else "value"
+    named = [part for part in loc if isinstance(part, str)]  # a list item: its list's name
+    name = named[-1] if named else "value"
     given = error.get("input")
     if kind == "missing":
         return f"'{name}' is missing; add it"
@@ -212,10 +217,56 @@ def load_bank(folder: Path) -> tuple[QuestionBank, dict[str, Problem]]:
                 problems.extend(_question_problems(question, qdoc, where, places))
                 places.setdefault(question.id, qdoc.problem((*where, "id"), ""))
                 filed[section.id].append(question.model_copy(update={"section": section.id}))
+    if not problems:
+        asked = {q.id for qs in filed.values() for q in qs}
+        problems.extend(_history_problems(bank, asked, doc))
     if problems:
         raise InputError(problems)
     sections = [s.model_copy(update={"questions": filed[s.id]}) for s in bank.sections]
     return bank.model_copy(update={"sections": sections}), places
+
+
+def _history_problems(bank: QuestionBank, asked: set[str], doc: YamlDocument) -> list[Problem]:
+    """The history ends at this version and names only questions it can."""
+    if not bank.history:
+        return []
+    problems = []
+    if bank.history[-1].version != bank.version:
+        problems.append(
+            doc.problem(
+                ("history", len(bank.history) - 1, "version"),
+                f"the last version in the history is {bank.history[-1].version!r} but the "
+                f"bank is version {bank.version!r}; add an entry for {bank.version!r} saying "
+                "what it added, changed or removed",
+            )
+        )
+    seen: set[str] = set()
+    gone = bank.removed()
+    for i, entry in enumerate(bank.history):
+        if entry.version in seen:
+            problems.append(
+                doc.problem(("history", i, "version"), f"version {entry.version!r} is listed twice")
+            )
+        seen.add(entry.version)
+        for key in ("added", "changed"):
+            for j, qid in enumerate(getattr(entry, key)):
+                if qid not in asked and qid not in gone:
+                    problems.append(
+                        doc.problem(
+                            ("history", i, key, j),
+                            f"question '{qid}' is not in the bank{suggest(qid, sorted(asked))}",
+                        )
+                    )
+        for j, qid in enumerate(entry.removed):
+            if qid in asked and qid not in (a for e in bank.history[i + 1 :] for a in e.added):
+                problems.append(
+                    doc.problem(
+                        ("history", i, "removed", j),
+                        f"question '{qid}' is listed as removed but is still asked; take it "
+                        "out of the questions, or out of 'removed'",
+                    )
+                )
+    return problems
 
 
 class _QuestionsFile(BaseModel):
@@ -385,23 +436,30 @@ _PLACEHOLDERS = {
 
 
 def _wording_problems(wording: Wording, doc: YamlDocument) -> list[Problem]:
-    problems = []
-    for key, allowed in _PLACEHOLDERS.items():
-        where = ("scoring", "wording", key)
-        try:
-            used = {name for _, name, _, _ in string.Formatter().parse(getattr(wording, key))}
-        except ValueError as exc:
-            problems.append(doc.problem(where, f"unbalanced braces ({exc}); write {{{{ for {{"))
-            continue
-        unknown = sorted(name for name in used - allowed if name is not None)
-        if unknown:
-            can = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "none"
-            problems.append(
-                doc.problem(
-                    where, f"unknown placeholder {{{unknown[0]}}}; this sentence can use {can}"
-                )
-            )
-    return problems
+    return [
+        problem
+        for key, allowed in _PLACEHOLDERS.items()
+        for problem in _placeholder_problems(
+            getattr(wording, key), allowed, ("scoring", "wording", key), doc
+        )
+    ]
+
+
+def _placeholder_problems(
+    text: str, allowed: set[str], where: tuple[str | int, ...], doc: YamlDocument
+) -> list[Problem]:
+    """A sentence the engine fills in uses only the placeholders it is given."""
+    try:
+        used = {name for _, name, _, _ in string.Formatter().parse(text)}
+    except ValueError as exc:
+        return [doc.problem(where, f"unbalanced braces ({exc}); write {{{{ for {{")]
+    unknown = sorted(name for name in used - allowed if name is not None)
+    if not unknown:
+        return []
+    can = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "none"
+    return [
+        doc.problem(where, f"unknown placeholder {{{unknown[0]}}}; this sentence can use {can}")
+    ]
 
 
 def _scoring_problems(framework: Framework, doc: YamlDocument) -> list[Problem]:
@@ -463,7 +521,7 @@ def load_rubric(criteria: Path | None = None, questionnaires: Path | None = None
     problems: list[Problem] = []
     frameworks: list[Framework] = []
     docs: list[YamlDocument] = []
-    files = sorted(criteria.glob("*.yaml"))
+    files = sorted(f for f in criteria.glob("*.yaml") if f.name != SAFEGUARDING_FILE)
     if not files:
         raise InputError(
             [Problem(_shown(criteria), 1, 1, "no rubric (*.yaml) files in this folder")]
@@ -497,10 +555,58 @@ def load_rubric(criteria: Path | None = None, questionnaires: Path | None = None
         )
     if not problems:
         problems.extend(_related_problems(frameworks, docs))
+    safeguarding = None
+    if (criteria / SAFEGUARDING_FILE).is_file():
+        try:
+            safeguarding = load_safeguarding(criteria / SAFEGUARDING_FILE, frameworks)
+        except InputError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
     frameworks.sort(key=lambda f: (f.order, f.id))
-    return Rubric(bank=bank, frameworks=_crosswalk(frameworks))
+    return Rubric(bank=bank, frameworks=_crosswalk(frameworks), safeguarding=safeguarding)
+
+
+# The file in a criteria folder that says how safeguarding (online) is decided; every
+# other *.yaml file there is a framework.
+SAFEGUARDING_FILE = "safeguarding.yaml"
+
+
+def load_safeguarding(path: Path, frameworks: Sequence[Framework]) -> Safeguarding:
+    """The safeguarding rules, every framework they name checked against the rubric."""
+    doc, data = _read_mapping(path, "the safeguarding rules ('not_met_when')")
+    problems: list[Problem] = []
+    rules = _validate(Safeguarding, data, doc, problems)
+    if rules is None:
+        raise InputError(problems)
+    known = sorted(f.id for f in frameworks)
+
+    def check(fid: str, where: tuple[str | int, ...]) -> None:
+        if fid not in known:
+            problems.append(
+                doc.problem(
+                    where,
+                    f"unknown framework '{fid}'{suggest(fid, known)}; known: {', '.join(known)}",
+                )
+            )
+
+    for i, fid in enumerate(rules.needs_frameworks):
+        check(fid, ("needs_frameworks", i))
+    for i, rule in enumerate(rules.not_met_when):
+        for j, fid in enumerate(rule.select.frameworks):
+            check(fid, ("not_met_when", i, "select", "frameworks", j))
+        problems.extend(
+            _placeholder_problems(rule.reason, {"title"}, ("not_met_when", i, "reason"), doc)
+        )
+    problems.extend(_placeholder_problems(rules.wording.met, set(), ("wording", "met"), doc))
+    problems.extend(
+        _placeholder_problems(
+            rules.wording.not_assessed, {"missing"}, ("wording", "not_assessed"), doc
+        )
+    )
+    if problems:
+        raise InputError(problems)
+    return rules
 
 
 def _related_problems(
@@ -578,8 +684,9 @@ def answers_from_document(doc: YamlDocument, data: dict[str, Any], rubric: Rubri
         raw_answers = {}
     header = _validate(Answers, {**data, "answers": {}}, doc, problems)
     review_date = header.school.review_date if header is not None else None
+    retired = rubric.bank.removed()
     for qid, raw in raw_answers.items():
-        answer = _one_answer(doc, str(qid), raw, questions, review_date, problems)
+        answer = _one_answer(doc, str(qid), raw, questions, review_date, problems, retired)
         if answer is not None:
             answers[str(qid)] = answer
     if header is not None and header.frameworks is not None:
@@ -605,9 +712,16 @@ def _one_answer(
     questions: Mapping[str, Question],
     review_date: date | None,
     problems: list[Problem],
+    retired: set[str],
 ) -> Answer | None:
     at = ("answers", qid)
     question = questions.get(qid)
+    if question is None and qid in retired:
+        # A question an earlier bank asked: kept as given, read by nothing, and listed
+        # among the answers to revisit, so that nothing the school wrote is lost.
+        return _validate(
+            Answer, raw if isinstance(raw, dict) else {"value": raw}, doc, problems, at
+        )
     if question is None:
         problems.append(
             doc.problem(at, f"unknown question id '{qid}'{suggest(qid, questions)}", key=True)
@@ -747,3 +861,47 @@ def iter_answer_files(paths: Iterable[Path]) -> list[Path]:
 
 
 __all__ = ["format_path", "load_answers", "load_rubric"]
+
+
+# --------------------------------------------------------------------------- result JSON
+
+
+def load_result(path: Path) -> Result:
+    """A result JSON written by ``assess`` (a review scored as it was, with its rubric)."""
+    shown = _shown(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError([Problem(shown, 1, 1, "no such file; check the name")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(shown, 1, 1, f"cannot read it ({exc})")]) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [Problem(shown, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")]
+        ) from None
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if not isinstance(version, str) or version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    f"not a result JSON this tool can read (schema_version {version!r}; "
+                    f"this tool writes {SCHEMA_VERSION}); give the answers file instead, "
+                    "or a result JSON written by 'esafety-audit assess'",
+                )
+            ]
+        )
+    try:
+        return Result.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"])
+            problems.append(
+                Problem(shown, 1, 1, f"result JSON key '{where}': {error['msg']}", where)
+            )
+        raise InputError(problems) from None

@@ -38,6 +38,7 @@ Kind = Literal["feature", "inadequate_indicator", "curriculum", "guidance", "sta
 Status = Literal["met", "partly_met", "not_met", "not_applicable", "unanswered"]
 Judgement = Literal["outstanding", "good", "requires_improvement", "inadequate"]
 Rating = Literal["green", "amber", "red"]
+SafeguardingStatus = Literal["met", "not_met", "not_assessed"]
 
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 DottedIdent = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*(\.[a-z0-9_]+)*$")]
@@ -142,16 +143,47 @@ class FiledQuestions(Strict):
     questions: list[Question]
 
 
+class BankVersion(Strict):
+    """One published version of the question bank, and what it changed."""
+
+    version: Text
+    published: date
+    note: str = ""
+    added: list[Ident] = Field([], description="Questions first asked in this version")
+    changed: list[Ident] = Field(
+        [], description="Questions whose wording, choices or meaning changed: answers need a look"
+    )
+    removed: list[Ident] = Field([], description="Questions no longer asked")
+
+
 class QuestionBank(Strict):
     id: Ident
     title: Text
     version: Text
     published: date
     phases: dict[Phase, list[KeyStage]]
+    history: list[BankVersion] = Field(
+        [], description="Every version, oldest first; the last is this version"
+    )
     sections: list[Section]
 
     def questions(self) -> dict[str, Question]:
         return {q.id: q for s in self.sections for q in s.questions}
+
+    def since(self, version: str) -> list[BankVersion] | None:
+        """The versions after ``version``, oldest first; None if it is not in the history."""
+        versions = [v.version for v in self.history]
+        if version not in versions:
+            return None
+        return self.history[versions.index(version) + 1 :]
+
+    def removed(self) -> set[str]:
+        """Every question id some version removed and no later version asked again."""
+        gone: set[str] = set()
+        for v in self.history:
+            gone.difference_update(v.added)
+            gone.update(v.removed)
+        return gone
 
 
 # --------------------------------------------------------------------------- rubrics
@@ -300,6 +332,52 @@ class Framework(Strict):
     criteria: list[Criterion]
 
 
+class CriterionSelector(Strict):
+    """Which criterion results a safeguarding rule looks at; every given field must fit."""
+
+    frameworks: list[DottedIdent] = []
+    kinds: list[Kind] = []
+    statuses: list[Status]
+    min_weight: float = 0
+
+    def fits(self, c: CriterionResult) -> bool:
+        return (
+            c.status in self.statuses
+            and (not self.frameworks or c.framework in self.frameworks)
+            and (not self.kinds or c.kind in self.kinds)
+            and c.weight >= self.min_weight
+        )
+
+
+class SafeguardingRule(Strict):
+    id: Ident
+    select: CriterionSelector
+    reason: Text = Field(description="Said for each criterion found; {title} is its title")
+
+
+class SafeguardingLabels(Strict):
+    met: Text
+    not_met: Text
+    not_assessed: Text
+
+
+class SafeguardingWording(Strict):
+    met: Text
+    not_assessed: Text = Field(description="{missing}: the frameworks it needs but lacks")
+
+
+class Safeguarding(Strict):
+    """How the rubric decides safeguarding (online) met or not met, as Ofsted now reports it."""
+
+    title: Text
+    summary: Text
+    source: Text
+    needs_frameworks: list[DottedIdent]
+    labels: SafeguardingLabels
+    wording: SafeguardingWording
+    not_met_when: Annotated[list[SafeguardingRule], Field(min_length=1)]
+
+
 class Rubric(BaseModel):
     """Everything a review is scored against: the frameworks and the question bank."""
 
@@ -307,6 +385,7 @@ class Rubric(BaseModel):
 
     bank: QuestionBank
     frameworks: list[Framework]
+    safeguarding: Safeguarding | None = None
 
     def framework(self, framework_id: str) -> Framework:
         for framework in self.frameworks:
@@ -457,6 +536,23 @@ class SchoolSummary(ResultModel):
     completed_by: str | None
 
 
+class SafeguardingResult(ResultModel):
+    status: SafeguardingStatus
+    label: str
+    reasons: list[str]
+
+
+class Revisit(ResultModel):
+    """Answers to look at again: the bank changed since the file was written."""
+
+    written_against: str
+    current: str
+    known: bool  # False when the file names a version the bank's history does not hold
+    added: list[str]  # new questions that apply to the school, not yet answered
+    changed: list[str]  # questions the school answered whose meaning has changed
+    removed: list[str]  # answers to questions no longer asked (ignored)
+
+
 class VersionRef(ResultModel):
     id: str
     version: str
@@ -470,6 +566,7 @@ class Result(ResultModel):
     judgement: Judgement | None
     judgement_label: str | None
     judgement_reason: str | None
+    safeguarding: SafeguardingResult | None = None
     score: float | None
     coverage: float
     areas: list[AreaResult]
@@ -478,6 +575,7 @@ class Result(ResultModel):
     criteria: list[CriterionResult]
     gaps: list[Gap]
     unanswered: list[str]
+    revisit: Revisit | None = None
 
     def to_json(self) -> str:
         """The stable, documented result JSON (see ``schema_version``)."""

@@ -34,6 +34,7 @@ Mark = tuple[int, int]
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _Loader(_SafeBase):
@@ -126,6 +127,17 @@ def parse_yaml(raw: bytes | str, name: str) -> YamlDocument:
     return YamlDocument(name, data, builder.value_marks, builder.key_marks)
 
 
+def compose(text: str) -> yaml.Node | None:
+    """The node graph of YAML text, with the tool's safe loader and its YAML 1.2 rules,
+    for code that needs every node's place (the terminal questionnaire edits in place).
+    Raises ``yaml.YAMLError`` on a syntax error."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def _decode(raw: bytes, name: str) -> str:
     try:
         return raw.decode("utf-8-sig")
@@ -202,6 +214,8 @@ class _Builder:
         return self._scalar(node, path)
 
     def _scalar(self, node: yaml.Node, path: KeyPath) -> Any:
+        if node.tag == _STR_TAG:  # most scalars: the constructor would return the text as is
+            return node.value
         try:
             return self.loader.construct_object(node)
         except ValueError as exc:  # an impossible timestamp such as 2026-02-30

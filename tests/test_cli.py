@@ -196,7 +196,13 @@ def test_python_dash_m_from_another_folder(tmp_path: Path, answers_file: Path) -
     )
     assert done.returncode == 0, done.stderr
     frameworks = {row["framework"] for row in json.loads(done.stdout)}
-    assert frameworks == {"ofsted-esafety-2014", "naht-guidance"}
+    assert frameworks == {
+        "ofsted-esafety-2014",
+        "naht-guidance",
+        "dfe-filtering-monitoring",
+        "dfe-cyber-security",
+        "kcsie-online-safety",
+    }
 
 
 def test_an_internal_error_exits_1_without_a_traceback(capsys, monkeypatch, answers_file) -> None:

@@ -45,6 +45,41 @@ def test_example_judgement(rubric: Rubric, name: str) -> None:
         assert result.limiting == []
 
 
+SAFEGUARDING = {
+    "oakfield-primary.yaml": "met",
+    "riverside-academy.yaml": "not_met",  # filtering and monitoring standards not met
+    "st-aidans-all-through.yaml": "not_met",  # an indicator of inadequate practice
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAFEGUARDING))
+def test_example_safeguarding(rubric: Rubric, name: str) -> None:
+    result = evaluate(rubric, _example(rubric, name))
+    assert result.safeguarding is not None
+    assert result.safeguarding.status == SAFEGUARDING[name], result.safeguarding.reasons
+    assert result.revisit is None, "the examples are written against the current question bank"
+    for framework in result.frameworks:
+        assert framework.coverage >= 90, f"{name} leaves {framework.id} largely unanswered"
+
+
+def test_the_examples_answer_every_new_framework(rubric: Rubric) -> None:
+    for name in SAFEGUARDING:
+        result = evaluate(rubric, _example(rubric, name))
+        assert {f.id for f in result.frameworks} == {f.id for f in rubric.frameworks}
+
+
+def test_last_years_review_compares_with_this_years(rubric: Rubric) -> None:
+    from esafety_audit.compare import compare
+
+    before = evaluate(rubric, _example(rubric, "previous/riverside-academy-2025.yaml"))
+    after = evaluate(rubric, _example(rubric, "riverside-academy.yaml"))
+    comparison = compare(before, after)
+    assert comparison.judgement_change == "improved"  # shared logins made 2025 inadequate
+    assert comparison.closed and comparison.overdue
+    assert comparison.rubric is not None  # 2025 used two frameworks; 2026 uses five
+    assert comparison.counts["new"] > 0
+
+
 def test_the_inadequate_school_is_otherwise_decent(rubric: Rubric) -> None:
     result = evaluate(rubric, _example(rubric, "st-aidans-all-through.yaml"))
     assert len(result.limiting) == 1

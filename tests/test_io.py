@@ -39,3 +39,12 @@ def test_a_failed_rename_names_what_was_already_written(tmp_path: Path) -> None:
     assert f"could not replace {tmp_path / 'b.txt'}" in str(caught.value)
     assert f"already written: {tmp_path / 'a.txt'}" in str(caught.value)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
+    private = tmp_path / "answers.yaml"
+    private.write_text("old\n", encoding="utf-8")
+    private.chmod(0o600)
+    atomic_write(private, "new\n")
+    assert private.read_text(encoding="utf-8") == "new\n"
+    assert private.stat().st_mode & 0o777 == 0o600

@@ -2,7 +2,8 @@
 
 * It never crashes on any valid answers, for any phase or key stages.
 * Improving one answer never lowers a criterion's score, an area's score, a
-  framework's score or the judgement, and never adds a limiting indicator.
+  framework's score or the judgement, never adds a limiting indicator, and never
+  turns safeguarding from met to not met.
 """
 
 from __future__ import annotations
@@ -131,3 +132,6 @@ def test_improving_one_answer_never_lowers_anything(data: st.DataObject, which: 
     assert not lowered, f"{qid}: {old!r} -> {new!r} lowered {lowered}"
     assert _judgement_rank(after.judgement) >= _judgement_rank(before.judgement)
     assert set(after.limiting) <= set(before.limiting), f"{qid}: {old!r} -> {new!r}"
+    if before.safeguarding is not None and before.safeguarding.status == "met":
+        assert after.safeguarding is not None
+        assert after.safeguarding.status == "met", f"{qid}: {old!r} -> {new!r}"

@@ -10,7 +10,6 @@ variable is not set; in CI a missing browser is a failure, never a skip.
 
 from __future__ import annotations
 
-import os
 import re
 import zlib
 from collections.abc import Iterator
@@ -26,16 +25,6 @@ from esafety_audit.models import Result, Rubric
 from esafety_audit.reports import render_reports
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 EXAMPLES = sorted((ROOT / "questionnaires" / "examples").glob("*.yaml"))
 HOSTILE = Path(__file__).parent / "fixtures" / "report" / "hostile.yaml"
 MINI_ANSWERS: dict[str, Any] = {
@@ -45,33 +34,6 @@ MINI_ANSWERS: dict[str, Any] = {
     "filtering": "basic",
     "lead_name": "J. Smith",
 }
-
-
-def _missing_browser() -> str | None:
-    if not CHROMIUM.exists():
-        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    try:
-        import axe_playwright_python  # noqa: F401
-        import playwright  # noqa: F401
-    except ImportError as exc:
-        return f"{exc.name} is not installed (pip install '.[test]')"
-    return None
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole session."""
-    reason = _missing_browser()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; in CI the browser tests must run, so .ci/run must install it")
-        pytest.skip(f"{reason}; these browser tests run in CI")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Opened:
@@ -374,3 +336,39 @@ def test_example_report_has_zero_axe_violations_and_prints(
     assert len(pages) >= 2
     # Compare without white space: a long name may wrap, even at a hyphen.
     assert unspaced(result.school.name) in unspaced(pages[0])
+
+
+def _example_comparison(rubric: Rubric) -> tuple[Result, Any]:
+    from esafety_audit.compare import compare
+
+    examples = ROOT / "questionnaires" / "examples"
+    before = example_result(examples / "previous" / "riverside-academy-2025.yaml", rubric)
+    after = example_result(examples / "riverside-academy.yaml", rubric)
+    return after, compare(before, after)
+
+
+def test_comparison_page_is_accessible_and_offline(open_report: Any, rubric: Rubric) -> None:
+    from esafety_audit.reports import comparison_files
+
+    _, comparison = _example_comparison(rubric)
+    files = comparison_files(comparison, rubric, Path("out"))
+    html = next(data for path, data in files.items() if path.suffix == ".html")
+    assert isinstance(html, str)
+    opened = open_report(html, "compare.html")
+    assert axe_violations(opened.page) == []
+    assert opened.requests == [opened.url]
+    text = opened.page.inner_text("main")
+    assert "Overdue: past their date and still not met" in text
+    assert "Inadequate" in text and "Requires improvement" in text
+
+
+def test_report_with_previous_review_shows_the_section(open_report: Any, rubric: Rubric) -> None:
+    after, comparison = _example_comparison(rubric)
+    html = render_reports(after, rubric, previous=comparison)[".html"]
+    assert isinstance(html, str)
+    opened = open_report(html)
+    section = opened.page.locator("#since-last-review")
+    assert section.is_visible()
+    assert "Closed: now met" in section.inner_text()
+    assert opened.page.locator('nav a[href="#since-last-review"]').count() == 1
+    assert axe_violations(opened.page) == []

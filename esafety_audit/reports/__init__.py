@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from ..compare import Comparison
 from ..errors import UsageError
 from ..io import write_all
 from ..models import Result, Rubric
 from .actions import actions_csv
+from .comparison import comparison_view
 from .context import ReportContext, build_context
-from .render import html_report, markdown_report
+from .render import comparison_html, comparison_markdown, html_report, markdown_report
 
 __all__ = [
     "ReportContext",
@@ -52,19 +55,45 @@ def report_stem(result: Result) -> str:
 
 
 def render_reports(
-    result: Result, rubric: Rubric, generated_at: datetime | None = None
+    result: Result,
+    rubric: Rubric,
+    generated_at: datetime | None = None,
+    previous: Comparison | None = None,
 ) -> dict[str, str | bytes]:
     """Every report of one review, by file-name ending (added to the shared stem).
 
     The same inputs give byte-identical files; ``generated_at`` adds a generation
     time to the cover of the HTML and Markdown reports, and is off by default.
+    ``previous`` (this review compared with the last) adds "Since the last review".
     """
     context = build_context(result, rubric, generated_at)
+    if previous is not None:
+        context = replace(context, since=comparison_view(previous, framework_titles(rubric)))
     return {
         ".md": markdown_report(context),
         ".html": html_report(context),
         ".json": result.to_json(),
         "-actions.csv": actions_csv(context),
+    }
+
+
+def framework_titles(rubric: Rubric) -> dict[str, str]:
+    return {f.id: f.title for f in rubric.frameworks}
+
+
+def comparison_files(
+    comparison: Comparison, rubric: Rubric, folder: Path
+) -> dict[Path, str | bytes]:
+    """The stand-alone comparison of two reviews: Markdown, HTML and JSON."""
+    view = comparison_view(comparison, framework_titles(rubric))
+    stem = (
+        f"{slug(comparison.school)}-{comparison.before.review_date.isoformat()}"
+        f"-to-{comparison.after.review_date.isoformat()}"
+    )
+    return {
+        folder / f"{stem}.md": comparison_markdown(view),
+        folder / f"{stem}.html": comparison_html(view),
+        folder / f"{stem}.json": comparison.to_json(),
     }
 
 
@@ -81,7 +110,11 @@ def write_reports(
 
 
 def write_many(
-    results: list[Result], rubric: Rubric, folder: Path, generated_at: datetime | None = None
+    results: list[Result],
+    rubric: Rubric,
+    folder: Path,
+    generated_at: datetime | None = None,
+    previous: Comparison | None = None,
 ) -> list[tuple[Result, list[Path]]]:
     """Render every school's reports, then write them all at once: all or nothing.
 
@@ -91,7 +124,7 @@ def write_many(
     files: dict[Path, str | bytes] = {}
     per_school: list[tuple[Result, list[Path]]] = []
     for result in results:
-        mine = report_files(result, rubric, folder, generated_at)
+        mine = report_files(result, rubric, folder, generated_at, previous)
         clash = sorted(str(p) for p in mine if p in files)
         if clash:
             raise UsageError(
@@ -105,9 +138,13 @@ def write_many(
 
 
 def report_files(
-    result: Result, rubric: Rubric, folder: Path, generated_at: datetime | None = None
+    result: Result,
+    rubric: Rubric,
+    folder: Path,
+    generated_at: datetime | None = None,
+    previous: Comparison | None = None,
 ) -> dict[Path, str | bytes]:
     """Every report of one review, rendered, by the path it is to be written to."""
     stem = report_stem(result)
-    rendered = render_reports(result, rubric, generated_at)
+    rendered = render_reports(result, rubric, generated_at, previous)
     return {folder / f"{stem}{ending}": data for ending, data in rendered.items()}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from ..models import (
     AnswerNote,
@@ -24,6 +25,10 @@ from ..models import (
     Rubric,
     Status,
 )
+
+if TYPE_CHECKING:
+    from .comparison import ComparisonView
+
 from .text import RichText, join_words, long_date, percent, rich, sentence_case
 
 TOP_PRIORITIES = 5
@@ -100,6 +105,17 @@ class FrameworkScore:
 
 
 @dataclass(frozen=True)
+class SafeguardingView:
+    title: str
+    word: str
+    tone: str
+    icon: str
+    reasons: list[str]
+    summary: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Glance:
     judgement: str
     tone: str
@@ -112,6 +128,7 @@ class Glance:
     unanswered_count: int
     frameworks: list[FrameworkScore]
     charts: list[Chart]
+    safeguarding: SafeguardingView | None
 
 
 @dataclass(frozen=True)
@@ -141,6 +158,16 @@ class ResourceView:
 
 
 @dataclass(frozen=True)
+class RelatedView:
+    """A criterion of another framework that the same evidence serves."""
+
+    title: str
+    framework: str
+    status: str  # in this review, or "not part of this review"
+    anchor: str | None  # set when the report shows it
+
+
+@dataclass(frozen=True)
 class CriterionView:
     id: str
     anchor: str
@@ -156,6 +183,7 @@ class CriterionView:
     resources: list[ResourceView]
     source: str
     currency: RichText | None
+    related: list[RelatedView]
 
 
 @dataclass(frozen=True)
@@ -282,11 +310,20 @@ class UnansweredQuestion:
 
 
 @dataclass(frozen=True)
+class RevisitView:
+    sentence: str
+    added: list[UnansweredQuestion]
+    changed: list[UnansweredQuestion]
+    removed: list[str]
+
+
+@dataclass(frozen=True)
 class Method:
     frameworks: list[MethodFramework]
     currency: list[CurrencyNote]
     unanswered: list[UnansweredQuestion]
     personal_data: list[str]
+    revisit: RevisitView | None
 
 
 @dataclass(frozen=True)
@@ -301,6 +338,7 @@ class ReportContext:
     actions: list[ActionRow]
     challenge: list[ChallengeArea]
     method: Method
+    since: ComparisonView | None = None  # set by assess --previous
 
 
 # --------------------------------------------------------------------------- the one builder
@@ -336,6 +374,7 @@ class _Lookup:
         self.frameworks: list[Framework] = [rubric.framework(f.id) for f in result.frameworks]
         self.criteria: dict[str, Criterion] = {c.id: c for f in self.frameworks for c in f.criteria}
         self.results: dict[str, CriterionResult] = {c.id: c for c in result.criteria}
+        self.all_criteria: dict[str, Criterion] = {c.id: c for c in rubric.criteria()}
         self.areas: dict[tuple[str, str], AreaResult] = {
             (a.framework, a.id): a for a in result.areas
         }
@@ -428,6 +467,26 @@ def _glance(result: Result, look: _Lookup) -> Glance:
             for f in result.frameworks
         ],
         charts=[_chart(look, f) for f in look.frameworks],
+        safeguarding=_safeguarding(result, look),
+    )
+
+
+_SAFEGUARDING_TONES = {"met": "good", "not_met": "bad", "not_assessed": "neutral"}
+
+
+def _safeguarding(result: Result, look: _Lookup) -> SafeguardingView | None:
+    found, rules = result.safeguarding, look.rubric.safeguarding
+    if found is None or rules is None:
+        return None
+    tone = _SAFEGUARDING_TONES[found.status]
+    return SafeguardingView(
+        title=rules.title,
+        word=found.label,
+        tone=tone,
+        icon=_TONE_ICONS[tone],
+        reasons=found.reasons,
+        summary=" ".join(rules.summary.split()),
+        source=" ".join(rules.source.split()),
     )
 
 
@@ -576,7 +635,29 @@ def _source(framework: Framework, criterion: Criterion) -> str:
     return f"{doc.title} ({doc.publisher}, {doc.published}): {where}"
 
 
-def _criterion_view(framework: Framework, scored: CriterionResult, c: Criterion) -> CriterionView:
+def _related(look: _Lookup, c: Criterion) -> list[RelatedView]:
+    found = []
+    for rid in c.related:
+        other = look.all_criteria.get(rid)
+        if other is None:  # pragma: no cover - loading checks every related id
+            continue
+        scored = look.results.get(rid)
+        found.append(
+            RelatedView(
+                title=sentence_case(other.title),
+                framework=look.rubric.framework(other.framework).title,
+                status="not part of this review"
+                if scored is None
+                else status_words(scored.status, other.kind).word.lower(),
+                anchor=None if scored is None else anchor("criterion", rid),
+            )
+        )
+    return found
+
+
+def _criterion_view(
+    look: _Lookup, framework: Framework, scored: CriterionResult, c: Criterion
+) -> CriterionView:
     needs_action = scored.status in _NEEDS_ACTION
     return CriterionView(
         id=c.id,
@@ -593,6 +674,7 @@ def _criterion_view(framework: Framework, scored: CriterionResult, c: Criterion)
         resources=[_resource(framework, r) for r in c.resources] if needs_action else [],
         source=_source(framework, c),
         currency=_optional_rich(c.currency),
+        related=_related(look, c),
     )
 
 
@@ -615,7 +697,7 @@ def _framework_section(look: _Lookup, framework: Framework) -> FrameworkSection:
     for area in framework.areas:
         scored = look.areas[(framework.id, area.id)]
         criteria = [
-            _criterion_view(framework, look.results[c.id], c)
+            _criterion_view(look, framework, look.results[c.id], c)
             for c in framework.criteria
             if c.area == area.id
         ]
@@ -802,4 +884,24 @@ def _method(result: Result, look: _Lookup) -> Method:
         currency=_currency(look),
         unanswered=[UnansweredQuestion(q, questions[q].label) for q in result.unanswered],
         personal_data=list(_PERSONAL_DATA),
+        revisit=_revisit(result, look),
+    )
+
+
+def _revisit(result: Result, look: _Lookup) -> RevisitView | None:
+    found = result.revisit
+    if found is None:
+        return None
+    questions = look.rubric.bank.questions()
+    sentence = (
+        f"These answers were written against version {found.written_against} of the "
+        f"question bank; this review used version {found.current}."
+    )
+    if not found.known:
+        sentence += " That version is not in the bank's history, so every answer needs a check."
+    return RevisitView(
+        sentence=sentence,
+        added=[UnansweredQuestion(q, questions[q].label) for q in found.added],
+        changed=[UnansweredQuestion(q, questions[q].label) for q in found.changed],
+        removed=found.removed,
     )

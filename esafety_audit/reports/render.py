@@ -12,6 +12,7 @@ from functools import cache
 
 import jinja2
 
+from .comparison import ComparisonView
 from .context import BAR_WIDTH, ROW_HEIGHT, ReportContext
 from .text import md_escape
 
@@ -41,4 +42,15 @@ def html_report(context: ReportContext) -> str:
 def markdown_report(context: ReportContext) -> str:
     """The governors' report as Markdown."""
     text = environment(False).get_template("report.md.j2").render(r=context)
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+
+
+def comparison_html(view: ComparisonView) -> str:
+    """Two reviews compared, as one self-contained HTML page."""
+    return environment(True).get_template("compare.html.j2").render(v=view)
+
+
+def comparison_markdown(view: ComparisonView) -> str:
+    """Two reviews compared, as Markdown."""
+    text = environment(False).get_template("compare.md.j2").render(v=view)
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"

@@ -1,0 +1,258 @@
+"""The benchmarks, in one run, each beside a floor measured in the same run.
+
+    python benchmarks/run.py            # N = 1,000 and 10,000 (about 5 minutes on 2 cores)
+    python benchmarks/run.py --quick    # N = 200 and 2,000 (under a minute)
+
+It measures, each command in a fresh process:
+
+1. ``esafety-audit rollup`` over N generated answers files (benchmarks/generate.py:
+   a seeded mix of strong, weak and partly answered schools, from the question bank)
+   against the floor of only loading the same files with PyYAML's C loader in a loop;
+2. the peak resident memory of those roll-ups, at both sizes, and their ratio;
+3. ``esafety-audit assess EXAMPLE --format json`` against starting Python and importing
+   its libraries (``python -c "import pydantic, yaml, typer"``), interleaved, medians;
+
+and, in this process, how long loading the rubric and scoring one school take. The
+table shows each ratio beside its target. Machines here are noisy: compare ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "questionnaires" / "examples" / "oakfield-primary.yaml"
+TARGETS = {"rollup": 2.0, "memory": 1.25, "assess": 1.6}
+
+FLOOR = """
+import sys, yaml
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).glob("*.yaml")):
+    with open(path, "rb") as handle:
+        yaml.load(handle, Loader=yaml.CSafeLoader)
+"""
+
+ONE_CORE = """
+import io, sys
+from pathlib import Path
+from esafety_audit.loading import iter_answer_files
+from esafety_audit.rollup import Job, roll_up
+paths = iter_answer_files([Path(sys.argv[1])])
+roll_up(paths, Job(None, None, None), Path(sys.argv[2]), as_json=False,
+        out=io.StringIO(), err=sys.stderr, workers=1)
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float  # seconds
+    peak: int  # KiB, the largest resident set of the process and its children
+
+
+def measure(command: Sequence[str]) -> Run:
+    """Run ``command`` from a fresh wrapper process, which reports its wall time and the
+    peak memory of the command and its children (and nothing run before it)."""
+    wrapper = [sys.executable, __file__, "--measure", "--", *command]
+    done = subprocess.run(wrapper, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr}")
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    return Run(data["wall"], data["peak"])
+
+
+def _measure_main(command: list[str]) -> None:
+    start = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr.decode(errors="replace"))
+        sys.exit(done.returncode)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    print(json.dumps({"wall": wall, "peak": peak}))
+
+
+def tool(*args: str) -> list[str]:
+    return [sys.executable, "-m", "esafety_audit", *args]
+
+
+def answers_files(work: Path, count: int) -> Path:
+    """A folder of ``count`` generated answers files, made once per work folder."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from generate import generate
+
+    folder = work / f"schools-{count}"
+    if not folder.is_dir() or len(list(folder.glob("*.yaml"))) != count:
+        shutil.rmtree(folder, ignore_errors=True)
+        generate(folder, count)
+    return folder
+
+
+def rollup_rows(work: Path, sizes: list[int], repeats: int, one_core: bool) -> list[Row]:
+    rows: list[Row] = []
+    peaks: dict[int, int] = {}
+    for n, count in enumerate(sizes):
+        folder = answers_files(work, count)
+        out = work / f"rollup-{count}"
+        floors, rollups = [], []
+        for _ in range(repeats):  # interleaved, so that drift hits both alike
+            floors.append(measure([sys.executable, "-c", FLOOR, str(folder)]))
+            rollups.append(measure(tool("rollup", str(folder), "-o", str(out))))
+        floor = min(r.wall for r in floors)
+        best = min(r.wall for r in rollups)
+        peaks[count] = min(r.peak for r in rollups)
+        size = sum(p.stat().st_size for p in folder.glob("*.yaml")) / count / 1024
+        rows += [
+            Row(f"N = {count:,} answers files ({size:.1f} KiB each)", "", ""),
+            Row("  floor: yaml.load(CSafeLoader) in a loop", _seconds(floor), ""),
+            Row(f"  esafety-audit rollup ({_cores()} cores)", _seconds(best), ""),
+        ]
+        if one_core and n == 0:
+            single = measure([sys.executable, "-c", ONE_CORE, str(folder), str(out)])
+            rows.append(Row("  rollup on one core (for comparison)", _seconds(single.wall), ""))
+        rows += [
+            Row("  rollup / floor", f"{best / floor:.2f}x", _target(best / floor, "rollup")),
+            Row("  peak memory of rollup", f"{peaks[count] / 1024:.0f} MiB", ""),
+        ]
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        ratio = peaks[large] / peaks[small]
+        rows.append(
+            Row(
+                f"peak memory N = {large:,} / N = {small:,}",
+                f"{ratio:.2f}x",
+                _target(ratio, "memory"),
+            )
+        )
+    return rows
+
+
+def assess_rows(example: Path, runs: int) -> list[Row]:
+    floor_cmd = [sys.executable, "-c", "import pydantic, yaml, typer"]
+    assess_cmd = tool("assess", str(example), "--format", "json")
+    measure(assess_cmd)  # warm the file cache and byte-code once
+    floors, assesses = [], []
+    for _ in range(runs):
+        floors.append(measure(floor_cmd).wall)
+        assesses.append(measure(assess_cmd).wall)
+    floor, assess = statistics.median(floors), statistics.median(assesses)
+    return [
+        Row(f"assess {example.name} --format json (median of {runs})", _ms(assess), ""),
+        Row('  floor: python -c "import pydantic, yaml, typer"', _ms(floor), ""),
+        Row("  assess / floor", f"{assess / floor:.2f}x", _target(assess / floor, "assess")),
+    ]
+
+
+def in_process_rows(example: Path) -> list[Row]:
+    from esafety_audit.engine import evaluate
+    from esafety_audit.loading import load_answers, load_rubric
+
+    load_rubric.cache_clear()  # generating the files loaded it already
+    start = time.perf_counter()
+    rubric = load_rubric()
+    loaded = time.perf_counter() - start
+    answers = load_answers(example, rubric)
+    times = []
+    for _ in range(20):
+        start = time.perf_counter()
+        evaluate(rubric, answers)
+        times.append(time.perf_counter() - start)
+    criteria = len(rubric.criteria())
+    return [
+        Row("in process: load and check rubrics + questions", _ms(loaded), ""),
+        Row(
+            f"in process: score one school ({criteria} criteria)", _ms(statistics.median(times)), ""
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Row:
+    measure: str
+    value: str
+    target: str
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f} s"
+
+
+def _ms(value: float) -> str:
+    return f"{value * 1000:.0f} ms"
+
+
+def _target(ratio: float, name: str) -> str:
+    limit = TARGETS[name]
+    return f"<= {limit}x: {'met' if ratio <= limit else 'not met'}"
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _memory() -> str:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            kib = int(handle.readline().split()[1])
+        return f"{kib / 1024 / 1024:.0f} GiB"
+    except OSError:  # pragma: no cover - not on Linux
+        return "unknown memory"
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--measure"]:
+        _measure_main(sys.argv[3:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="N = 200 and 2,000, fewer repeats")
+    parser.add_argument("--smoke", action="store_true", help="N = 20 and 40, once: checks it runs")
+    parser.add_argument("--sizes", type=int, nargs="+", help="numbers of schools")
+    parser.add_argument("--repeats", type=int, help="runs of each roll-up (best is kept)")
+    parser.add_argument("--work", type=Path, help="folder for the generated files (kept)")
+    args = parser.parse_args()
+    sizes, repeats, runs = [1000, 10000], 3, 15
+    if args.quick:
+        sizes, repeats, runs = [200, 2000], 2, 7
+    if args.smoke:
+        sizes, repeats, runs = [20, 40], 1, 1
+    sizes = args.sizes or sizes
+    repeats = args.repeats or repeats
+    work = args.work or Path(tempfile.mkdtemp(prefix="esafety-bench-"))
+    started = time.perf_counter()
+    try:
+        rows = [
+            *rollup_rows(work, sizes, repeats, one_core=not args.smoke),
+            *assess_rows(EXAMPLE, runs),
+            *in_process_rows(EXAMPLE),
+        ]
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print(
+        f"machine: {_cores()} cores, {_memory()}, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}; roll-ups: best of {repeats}; "
+        f"took {time.perf_counter() - started:.0f} s"
+    )
+    width = max(len(r.measure) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>10}  target")
+    for row in rows:
+        print(f"{row.measure:<{width}}  {row.value:>10}  {row.target}".rstrip())
+
+
+if __name__ == "__main__":
+    main()

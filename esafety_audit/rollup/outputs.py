@@ -1,0 +1,502 @@
+"""A roll-up as files: an HTML page, a CSV for a spreadsheet and a JSON for other tools.
+
+Each is produced as a stream of text, a school at a time, and written through a
+temporary file and a rename, so that neither memory nor a half-written file grows with
+the number of schools. The page's rows are built here; the template only lays them out.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from ..io import WriteError
+from ..models import JUDGEMENT_ORDER
+from ..reports.actions import BOM, spreadsheet_safe
+from ..reports.context import Badge
+from ..reports.text import long_date, percent
+from .collect import RATINGS, CommonGap, FrameworkColumns, Rollup, SchoolRow
+
+SCHEMA_VERSION = "1.0"
+FILES = {"html": "rollup.html", "csv": "rollup.csv", "json": "rollup.json"}
+COMMON_GAPS_SHOWN = 20
+
+_JUDGEMENT_TONES = {
+    "outstanding": "good",
+    "good": "good",
+    "requires_improvement": "partial",
+    "inadequate": "bad",
+}
+_RATING_TONES = {"green": "good", "amber": "partial", "red": "bad"}
+_TONE_ICONS = {"good": "✓", "partial": "◐", "bad": "✗", "neutral": "\u2013", "unknown": "?"}
+_NOT_SCORED = "not scored"
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def json_chunks(rollup: Rollup) -> Iterator[str]:
+    """The roll-up JSON (schema_version 1.0), a school per line of its ``schools`` list."""
+    head = json.dumps(_json_head(rollup), indent=2, ensure_ascii=False)
+    yield head[: -len("\n}")] + ',\n  "schools": ['
+    for n, row in enumerate(rollup.rows):
+        yield ("\n    " if n == 0 else ",\n    ") + json.dumps(
+            _json_school(rollup, row), ensure_ascii=False
+        )
+    yield "\n  ]\n}\n" if rollup.rows else "]\n}\n"
+
+
+def _json_head(rollup: Rollup) -> dict[str, Any]:
+    shape = rollup.shape
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "question_bank": {"id": shape.bank_id, "version": shape.bank_version},
+        "frameworks": [
+            {
+                "id": f.id,
+                "title": f.title,
+                "version": f.version,
+                "schools": rollup.assessed[i],
+                "areas": [{"id": a.id, "title": a.title} for a in f.areas],
+            }
+            for i, f in enumerate(shape.frameworks)
+        ],
+        "summary": {
+            "schools": len(rollup.rows),
+            "files_skipped": len(rollup.skipped),
+            "judgements": rollup.judgement_counts(),
+            "with_limiting": len(rollup.limiting()),
+            "other_question_bank": rollup.other_bank,
+        },
+        "skipped": rollup.skipped,
+        "limiting": [
+            {
+                "file": row.file,
+                "school": row.name,
+                "urn": row.urn,
+                "indicators": [
+                    {"id": d.id, "framework": d.framework, "title": d.title, "reasons": d.reasons}
+                    for d in row.limiting
+                ],
+            }
+            for row in rollup.limiting()
+        ],
+        "common_gaps": [
+            {
+                "criterion": g.criterion.id,
+                "framework": g.criterion.framework,
+                "area": g.criterion.area,
+                "title": g.criterion.title,
+                "not_met": g.not_met,
+                "partly_met": g.partly_met,
+                "schools": g.schools,
+            }
+            for g in rollup.common_gaps()
+        ],
+    }
+
+
+def _json_school(rollup: Rollup, row: SchoolRow) -> dict[str, Any]:
+    return {
+        "file": row.file,
+        "name": row.name,
+        "urn": row.urn,
+        "phase": row.phase,
+        "review_date": row.review_date.isoformat(),
+        "judgement": row.judgement,
+        "score": row.score,
+        "coverage": row.coverage,
+        "limiting": [d.id for d in row.limiting],
+        "frameworks": [
+            {
+                "id": f.id,
+                "judgement": row.framework_judgement(i),
+                "score": row.framework_score(i),
+                "areas": [
+                    {"id": a.id, "score": row.area_score(n), "rating": row.area_rating(n)}
+                    for n, a in enumerate(f.areas, f.first_area)
+                ],
+            }
+            for i, f in enumerate(rollup.shape.frameworks)
+            if row.assessed(i)
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def csv_chunks(rollup: Rollup) -> Iterator[str]:
+    """One row per school, for a spreadsheet: UTF-8 with a byte-order mark, like the
+    action plan, and cells a spreadsheet cannot take for formulas."""
+    shape = rollup.shape
+    labels = shape.judgement_labels
+    header = ["file", "school", "urn", "phase", "review_date", "judgement", "score", "coverage"]
+    header.append("indicators of inadequate practice")
+    for f in shape.frameworks:
+        header += [f"{f.id}: judgement", f"{f.id}: score"]
+        header += [f"{f.id}: {a.title} ({part})" for a in f.areas for part in ("score", "rating")]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    yield BOM + buffer.getvalue()
+    for row in rollup.rows:
+        buffer.seek(0)
+        buffer.truncate()
+        cells = [row.file, row.name, row.urn or "", row.phase, row.review_date.isoformat()]
+        cells += [_label(row.judgement, labels), _num(row.score), _num(row.coverage)]
+        cells.append("; ".join(d.title for d in row.limiting))
+        for i, f in enumerate(shape.frameworks):
+            if not row.assessed(i):
+                cells += [""] * (2 + 2 * len(f.areas))
+                continue
+            cells += [_label(row.framework_judgement(i), labels), _num(row.framework_score(i))]
+            for n in range(f.first_area, f.first_area + len(f.areas)):
+                rating = row.area_rating(n)
+                cells += [_num(row.area_score(n)), f.rating_labels[rating] if rating else ""]
+        writer.writerow([spreadsheet_safe(c) for c in cells])
+        yield buffer.getvalue()
+
+
+def _label(judgement: str | None, labels: Mapping[str, str]) -> str:
+    return "" if judgement is None else labels.get(judgement, judgement)
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A table cell: its text, the value a click on its heading sorts by, and a badge."""
+
+    text: str
+    sort: str
+    badge: Badge | None = None
+    kind: str = "text"  # text | badge (its word shown) | rating (the text, then its icon)
+    numeric: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PageRow:
+    school: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    title: str
+    numeric: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    id: str
+    heading: str
+    caption: str
+    columns: tuple[Column, ...]
+    rows: Callable[[], Iterator[PageRow]]  # called by the template: rows are made as written
+
+
+@dataclass(frozen=True, slots=True)
+class GapLine:
+    rank: int
+    title: str
+    criterion: str
+    framework: str
+    not_met: int
+    partly_met: int
+    schools: int
+    of: int
+
+
+@dataclass(frozen=True, slots=True)
+class LimitingLine:
+    school: str
+    file: str
+    indicators: tuple[tuple[str, tuple[str, ...]], ...]  # title, reasons
+
+
+@dataclass(frozen=True)
+class Page:
+    """Everything the roll-up page shows."""
+
+    title: str
+    schools: int
+    files: int
+    frameworks: list[tuple[str, str, int]]  # title, version, schools assessed
+    question_bank: str
+    judgements: list[tuple[Badge, int]]
+    legend: list[tuple[Badge, str]]  # rating badge, what it means
+    tables: list[Table]
+    limiting: list[LimitingLine]
+    gaps: list[GapLine]
+    gaps_total: int
+    skipped: list[str]
+    other_bank: int
+    script: Markup
+    script_hash: str
+
+
+def page(rollup: Rollup, script: str) -> Page:
+    """The page's context; the rows of its tables are made only as they are written."""
+    shape = rollup.shape
+    labels = shape.judgement_labels
+    counts = rollup.judgement_counts()
+    bands = shape.frameworks[0].rating_labels if shape.frameworks else {}
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    return Page(
+        title=f"Online-safety self-reviews of {_schools(len(rollup.rows))} side by side",
+        schools=len(rollup.rows),
+        files=len(rollup.rows) + len(rollup.skipped),
+        frameworks=[
+            (f.title, f.version, rollup.assessed[i]) for i, f in enumerate(shape.frameworks)
+        ],
+        question_bank=shape.bank_version,
+        judgements=[(_judgement_badge(j, labels), n) for j, n in counts.items()],
+        legend=[(_rating_badge(r, bands.get(r, r)), bands.get(r, r)) for r in RATINGS],
+        tables=[
+            _overview(rollup),
+            *(_framework_table(rollup, i) for i in range(len(shape.frameworks))),
+        ],
+        limiting=[
+            LimitingLine(row.name, row.file, tuple((d.title, d.reasons) for d in row.limiting))
+            for row in rollup.limiting()
+        ],
+        gaps=[_gap_line(rollup, n, g) for n, g in enumerate(rollup.common_gaps(), 1)][
+            :COMMON_GAPS_SHOWN
+        ],
+        gaps_total=len(rollup.common_gaps()),
+        skipped=rollup.skipped,
+        other_bank=rollup.other_bank,
+        script=Markup(script),  # our own file, shipped in the package: not user text
+        script_hash=f"sha256-{digest}",
+    )
+
+
+def _schools(count: int) -> str:
+    return f"{count:,} school{'' if count == 1 else 's'}"
+
+
+def _judgement_badge(judgement: str | None, labels: Mapping[str, str]) -> Badge:
+    if judgement is None or judgement == "not_judged":
+        return _badge("Not judged", "neutral")
+    return _badge(labels.get(judgement, judgement), _JUDGEMENT_TONES[judgement])
+
+
+def _rating_badge(rating: str, label: str) -> Badge:
+    return _badge(label, _RATING_TONES[rating])
+
+
+def _badge(word: str, tone: str) -> Badge:
+    # Escaped once here, not once per school: a badge is shown in thousands of cells.
+    return Badge(escape(word), tone, _TONE_ICONS[tone])
+
+
+def _judgement_cells(labels: Mapping[str, str]) -> dict[str | None, Cell]:
+    """The cell of each judgement: the same for every school with that judgement."""
+    return {j: _judgement_cell(j, labels) for j in (None, *JUDGEMENT_ORDER)}
+
+
+def _judgement_cell(judgement: str | None, labels: Mapping[str, str]) -> Cell:
+    # Sorting up puts the schools that most need attention first; not judged before all.
+    rank = 0 if judgement is None else JUDGEMENT_ORDER.index(judgement) + 1
+    badge = _judgement_badge(judgement, labels)
+    return Cell(badge.word, str(rank), badge, "badge")
+
+
+def _score_cell(value: float | None) -> Cell:
+    return Cell(_NOT_SCORED if value is None else percent(value), _sort_num(value), numeric=True)
+
+
+def _sort_num(value: float | None) -> str:
+    return "-1" if value is None else f"{value:g}"
+
+
+def _overview(rollup: Rollup) -> Table:
+    judged = _judgement_cells(rollup.shape.judgement_labels)
+    columns = (
+        Column("School"),
+        Column("URN"),
+        Column("Phase"),
+        Column("Review date"),
+        Column("Judgement"),
+        Column("Score", numeric=True),
+        Column("Answered", numeric=True),
+        Column("Indicators of inadequate practice", numeric=True),
+    )
+
+    def rows() -> Iterator[PageRow]:
+        for row in rollup.rows:
+            found = len(row.limiting)
+            yield PageRow(
+                row.name,
+                (
+                    Cell(row.urn or "", row.urn or ""),
+                    Cell(row.phase.replace("-", " ").capitalize(), row.phase),
+                    Cell(long_date(row.review_date), row.review_date.isoformat()),
+                    judged[row.judgement],
+                    _score_cell(row.score),
+                    Cell(percent(row.coverage), _sort_num(row.coverage), numeric=True),
+                    Cell(
+                        f"{found} found" if found else "None",
+                        str(found),
+                        Badge(f"{found} found", "bad", _TONE_ICONS["bad"]) if found else None,
+                        "badge" if found else "text",
+                        numeric=True,
+                    ),
+                ),
+            )
+
+    caption = "Every school: its judgement, score and how much of the review it answered"
+    return Table("schools", "Schools", caption, columns, rows)
+
+
+def _framework_table(rollup: Rollup, index: int) -> Table:
+    f: FrameworkColumns = rollup.shape.frameworks[index]
+    judged = _judgement_cells(rollup.shape.judgement_labels)
+    chips = {rating: _rating_badge(rating, label) for rating, label in f.rating_labels.items()}
+    columns = (
+        Column("School"),
+        *([Column("Judgement")] if f.judges else []),
+        Column("Score", numeric=True),
+        *(Column(a.title, numeric=True) for a in f.areas),
+    )
+    not_assessed = Cell("Not assessed", "-2")
+
+    def rows() -> Iterator[PageRow]:
+        for row in rollup.rows:
+            if not row.assessed(index):
+                width = len(columns) - 1
+                yield PageRow(row.name, (not_assessed,) * width)
+                continue
+            head = [judged[row.framework_judgement(index)]] if f.judges else []
+            head.append(_score_cell(row.framework_score(index)))
+            yield PageRow(row.name, (*head, *_area_cells(row, f, chips)))
+
+    caption = "Each school's score and rating in each area"
+    return Table(f"framework-{index + 1}", f.title, caption, columns, rows)
+
+
+def _area_cells(row: SchoolRow, f: FrameworkColumns, chips: dict[str, Badge]) -> Iterator[Cell]:
+    for n in range(f.first_area, f.first_area + len(f.areas)):
+        score, rating = row.area_score(n), row.area_rating(n)
+        badge = chips[rating] if rating else None
+        text = _NOT_SCORED if score is None else percent(score)
+        yield Cell(text, _sort_num(score), badge, "rating", numeric=True)
+
+
+def _gap_line(rollup: Rollup, rank: int, gap: CommonGap) -> GapLine:
+    shape = rollup.shape
+    index = shape.framework_index[gap.criterion.framework]
+    return GapLine(
+        rank=rank,
+        title=gap.criterion.title,
+        criterion=gap.criterion.id,
+        framework=shape.frameworks[index].title,
+        not_met=gap.not_met,
+        partly_met=gap.partly_met,
+        schools=gap.schools,
+        of=rollup.assessed[index],
+    )
+
+
+def html_chunks(rollup: Rollup) -> Iterator[str]:
+    """The self-contained, accessible, printable page, as it is rendered."""
+    from ..reports.render import environment
+
+    env = environment(True)
+    assert env.loader is not None
+    script = env.loader.get_source(env, "rollup.js")[0]
+    stream = env.get_template("rollup.html.j2").stream(r=page(rollup, script))
+    stream.enable_buffering(2000)  # the pieces of many cells at a time
+    yield from stream
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_rollup(rollup: Rollup, folder: Path) -> list[Path]:
+    """Write the HTML, CSV and JSON into ``folder``: each whole or not at all."""
+    files = {
+        folder / FILES["html"]: html_chunks(rollup),
+        folder / FILES["csv"]: csv_chunks(rollup),
+        folder / FILES["json"]: json_chunks(rollup),
+    }
+    write_streams(files)
+    return list(files)
+
+
+def write_streams(files: Mapping[Path, Iterable[str]]) -> None:
+    """Like :func:`esafety_audit.io.write_all`, for text made a piece at a time.
+
+    Each file is staged beside its target from its pieces and flushed to disk; only
+    when all are staged are they renamed into place. A failure while staging removes
+    the temporaries and leaves the files already there untouched.
+    """
+    staged: list[tuple[str, Path]] = []
+    mode = _file_mode()
+    try:
+        for path, chunks in files.items():
+            staged.append((_stage(path, chunks, mode), path))
+    except BaseException as exc:
+        _discard(staged)
+        if isinstance(exc, OSError):
+            where = exc.filename or "a file"
+            raise WriteError(
+                f"could not write {where}: {exc.strerror}; nothing was written"
+            ) from None
+        raise
+    for done, (tmp, path) in enumerate(staged):
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            _discard(staged[done:])
+            written = ", ".join(str(p) for _, p in staged[:done]) or "none"
+            raise WriteError(
+                f"could not replace {path}: {exc.strerror}; already written: {written}"
+            ) from None
+
+
+def _stage(path: Path, chunks: Iterable[str], mode: int) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(tmp, mode)
+        with open(fd, "w", encoding="utf-8", newline="", buffering=1 << 16) as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _discard(staged: list[tuple[str, Path]]) -> None:
+    for tmp, _ in staged:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
