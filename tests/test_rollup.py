@@ -258,6 +258,7 @@ def test_json_holds_every_school_with_its_judgement_score_and_areas(rolled: Path
             "inadequate": 1,
             "not_judged": 0,
         },
+        "safeguarding": {"met": 0, "not_met": 0, "not_assessed": 0},  # mini has no rules
         "with_limiting": 1,
         "other_question_bank": 0,
     }
@@ -269,6 +270,7 @@ def test_json_holds_every_school_with_its_judgement_score_and_areas(rolled: Path
         "phase": "primary",
         "review_date": "2026-11-20",
         "judgement": "outstanding",
+        "safeguarding": None,
         "score": 100.0,
         "coverage": 100.0,
         "limiting": [],
@@ -362,17 +364,38 @@ def test_csv_has_one_row_per_school_with_its_areas(rolled: Path) -> None:
     assert ash["mini: Policy (score)"] == "100" and ash["mini: Policy (rating)"] == "Green"
     assert rows[1]["judgement"] == "Good" and rows[1]["coverage"] == "85.7"
     assert rows[2]["judgement"] == "Inadequate" and rows[2]["mini: judgement"] == "Inadequate"
-    assert list(ash)[:9] == [
+    assert list(ash)[:10] == [
         "file",
         "school",
         "urn",
         "phase",
         "review_date",
         "judgement",
+        "safeguarding",
         "score",
         "coverage",
         "indicators of inadequate practice",
     ]
+
+
+def test_safeguarding_of_each_example_school_is_rolled_up(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code = run(["rollup", *(str(p) for p in EXAMPLES), "-o", str(tmp_path / "out")])
+    capsys.readouterr()
+    assert code == 0
+    data = json.loads((tmp_path / "out" / "rollup.json").read_text(encoding="utf-8"))
+    found = {school["name"]: school["safeguarding"] for school in data["schools"]}
+    assert found == {
+        "Oakfield Primary School": "met",
+        "Riverside Academy": "not_met",
+        "St Aidan's Church of England All-Through School": "not_met",
+    }
+    assert data["summary"]["safeguarding"] == {"met": 1, "not_met": 2, "not_assessed": 0}
+    rows = read_csv(tmp_path / "out" / "rollup.csv")
+    assert [r["safeguarding"] for r in rows] == ["Met", "Not met", "Not met"]
+    html = (tmp_path / "out" / "rollup.html").read_text(encoding="utf-8")
+    assert "How many schools have safeguarding (online) met" in html
 
 
 def test_a_schools_text_cannot_become_a_formula_or_markup(

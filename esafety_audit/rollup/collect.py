@@ -141,6 +141,7 @@ class SchoolRow:
     area_scores: array[int]  # tenths, per Shape.areas
     area_ratings: bytes  # per Shape.areas: 0 not rated, else 1 + RATINGS index
     limiting: tuple[Limiting, ...]
+    safeguarding: str | None = None  # met, not_met, not_assessed; None without rules
 
     @property
     def judgement(self) -> Judgement | None:
@@ -225,6 +226,7 @@ def summarise(result: Result, file: str, shape: Shape, other_bank: bool = False)
         limiting=tuple(
             Limiting(d.id, d.framework, d.title, tuple(d.reasons)) for d in result.limiting_detail
         ),
+        safeguarding=result.safeguarding.status if result.safeguarding else None,
     )
     gaps = tuple(
         (shape.criterion_index[g.criterion], GAP_STATUSES.index(g.status))
@@ -352,6 +354,14 @@ class Rollup:
     def limiting(self) -> list[SchoolRow]:
         """Schools where an indicator of inadequate practice was found, in table order."""
         return [row for row in self.rows if row.limiting]
+
+    def safeguarding_counts(self) -> dict[str, int]:
+        """How many schools have safeguarding (online) met, not met or not assessed."""
+        counts = dict.fromkeys(("met", "not_met", "not_assessed"), 0)
+        for row in self.rows:
+            if row.safeguarding is not None:
+                counts[row.safeguarding] += 1
+        return counts
 
     def judgement_counts(self) -> dict[str, int]:
         """How many schools got each judgement, best first; 'not_judged' last."""

@@ -40,6 +40,7 @@ _JUDGEMENT_TONES = {
     "inadequate": "bad",
 }
 _RATING_TONES = {"green": "good", "amber": "partial", "red": "bad"}
+_SAFEGUARDING_TONES = {"met": "good", "not_met": "bad", "not_assessed": "neutral"}
 _TONE_ICONS = {"good": "✓", "partial": "◐", "bad": "✗", "neutral": "\u2013", "unknown": "?"}
 _NOT_SCORED = "not scored"
 
@@ -77,6 +78,7 @@ def _json_head(rollup: Rollup) -> dict[str, Any]:
             "schools": len(rollup.rows),
             "files_skipped": len(rollup.skipped),
             "judgements": rollup.judgement_counts(),
+            "safeguarding": rollup.safeguarding_counts(),
             "with_limiting": len(rollup.limiting()),
             "other_question_bank": rollup.other_bank,
         },
@@ -116,6 +118,7 @@ def _json_school(rollup: Rollup, row: SchoolRow) -> dict[str, Any]:
         "phase": row.phase,
         "review_date": row.review_date.isoformat(),
         "judgement": row.judgement,
+        "safeguarding": row.safeguarding,
         "score": row.score,
         "coverage": row.coverage,
         "limiting": [d.id for d in row.limiting],
@@ -143,7 +146,17 @@ def csv_chunks(rollup: Rollup) -> Iterator[str]:
     action plan, and cells a spreadsheet cannot take for formulas."""
     shape = rollup.shape
     labels = shape.judgement_labels
-    header = ["file", "school", "urn", "phase", "review_date", "judgement", "score", "coverage"]
+    header = [
+        "file",
+        "school",
+        "urn",
+        "phase",
+        "review_date",
+        "judgement",
+        "safeguarding",
+        "score",
+        "coverage",
+    ]
     header.append("indicators of inadequate practice")
     for f in shape.frameworks:
         header += [f"{f.id}: judgement", f"{f.id}: score"]
@@ -156,7 +169,12 @@ def csv_chunks(rollup: Rollup) -> Iterator[str]:
         buffer.seek(0)
         buffer.truncate()
         cells = [row.file, row.name, row.urn or "", row.phase, row.review_date.isoformat()]
-        cells += [_label(row.judgement, labels), _num(row.score), _num(row.coverage)]
+        cells += [
+            _label(row.judgement, labels),
+            _SAFEGUARDING_WORDS.get(row.safeguarding or "", ""),
+            _num(row.score),
+            _num(row.coverage),
+        ]
         cells.append("; ".join(d.title for d in row.limiting))
         for i, f in enumerate(shape.frameworks):
             if not row.assessed(i):
@@ -168,6 +186,9 @@ def csv_chunks(rollup: Rollup) -> Iterator[str]:
                 cells += [_num(row.area_score(n)), f.rating_labels[rating] if rating else ""]
         writer.writerow([spreadsheet_safe(c) for c in cells])
         yield buffer.getvalue()
+
+
+_SAFEGUARDING_WORDS = {"met": "Met", "not_met": "Not met", "not_assessed": "Not assessed"}
 
 
 def _label(judgement: str | None, labels: Mapping[str, str]) -> str:
@@ -242,6 +263,7 @@ class Page:
     frameworks: list[tuple[str, str, int]]  # title, version, schools assessed
     question_bank: str
     judgements: list[tuple[Badge, int]]
+    safeguarding: list[tuple[Badge, int]]
     legend: list[tuple[Badge, str]]  # rating badge, what it means
     tables: list[Table]
     limiting: list[LimitingLine]
@@ -269,6 +291,11 @@ def page(rollup: Rollup, script: str) -> Page:
         ],
         question_bank=shape.bank_version,
         judgements=[(_judgement_badge(j, labels), n) for j, n in counts.items()],
+        safeguarding=[
+            (_badge(_SAFEGUARDING_WORDS[status], _SAFEGUARDING_TONES[status]), n)
+            for status, n in rollup.safeguarding_counts().items()
+            if n
+        ],
         legend=[(_rating_badge(r, bands.get(r, r)), bands.get(r, r)) for r in RATINGS],
         tables=[
             _overview(rollup),
