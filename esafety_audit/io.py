@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .errors import EsafetyError
@@ -15,12 +15,17 @@ class WriteError(EsafetyError):
     """A file could not be written; nothing half-written was left behind."""
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
+# What a file is made of: text, bytes, or text made a piece at a time (a roll-up of
+# thousands of schools is written as it is rendered, never held whole in memory).
+Content = str | bytes | Iterable[str]
+
+
+def atomic_write(path: Path, data: Content) -> None:
     """Write one file through a temporary file and a rename."""
     write_all({path: data})
 
 
-def write_all(files: Mapping[Path, str | bytes]) -> None:
+def write_all(files: Mapping[Path, Content]) -> None:
     """Write several files so that a failure leaves none of them half-written.
 
     Each is staged as a temporary file beside its target and flushed to disk;
@@ -52,14 +57,15 @@ def write_all(files: Mapping[Path, str | bytes]) -> None:
             ) from None
 
 
-def _stage(path: Path, data: str | bytes, mode: int) -> str:
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+def _stage(path: Path, data: Content, mode: int) -> str:
+    chunks = [data] if isinstance(data, str | bytes) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, mode)  # mkstemp makes files private (0600); reports are ordinary files
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
+        with os.fdopen(fd, "wb", buffering=1 << 16) as handle:
+            for chunk in chunks:
+                handle.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:

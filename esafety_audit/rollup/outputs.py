@@ -8,21 +8,18 @@ the number of schools. The page's rows are built here; the template only lays th
 from __future__ import annotations
 
 import base64
-import contextlib
 import csv
 import hashlib
 import io
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..io import WriteError
+from ..io import write_all
 from ..models import JUDGEMENT_ORDER
 from ..reports.actions import BOM, spreadsheet_safe
 from ..reports.context import Badge
@@ -465,65 +462,5 @@ def write_rollup(rollup: Rollup, folder: Path) -> list[Path]:
         folder / FILES["csv"]: csv_chunks(rollup),
         folder / FILES["json"]: json_chunks(rollup),
     }
-    write_streams(files)
+    write_all(files)
     return list(files)
-
-
-def write_streams(files: Mapping[Path, Iterable[str]]) -> None:
-    """Like :func:`esafety_audit.io.write_all`, for text made a piece at a time.
-
-    Each file is staged beside its target from its pieces and flushed to disk; only
-    when all are staged are they renamed into place. A failure while staging removes
-    the temporaries and leaves the files already there untouched.
-    """
-    staged: list[tuple[str, Path]] = []
-    mode = _file_mode()
-    try:
-        for path, chunks in files.items():
-            staged.append((_stage(path, chunks, mode), path))
-    except BaseException as exc:
-        _discard(staged)
-        if isinstance(exc, OSError):
-            where = exc.filename or "a file"
-            raise WriteError(
-                f"could not write {where}: {exc.strerror}; nothing was written"
-            ) from None
-        raise
-    for done, (tmp, path) in enumerate(staged):
-        try:
-            os.replace(tmp, path)
-        except OSError as exc:
-            _discard(staged[done:])
-            written = ", ".join(str(p) for _, p in staged[:done]) or "none"
-            raise WriteError(
-                f"could not replace {path}: {exc.strerror}; already written: {written}"
-            ) from None
-
-
-def _stage(path: Path, chunks: Iterable[str], mode: int) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, mode)
-        with open(fd, "w", encoding="utf-8", newline="", buffering=1 << 16) as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return tmp
-
-
-def _discard(staged: list[tuple[str, Path]]) -> None:
-    for tmp, _ in staged:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
-def _file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
