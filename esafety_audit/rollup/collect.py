@@ -13,20 +13,23 @@ import os
 import signal
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, get_args
 
 from ..engine import evaluate
 from ..errors import InputError, Problem
 from ..loading import load_answers, load_rubric
-from ..models import JUDGEMENT_ORDER, Judgement, Result, Rubric
+from ..models import JUDGEMENT_ORDER, Judgement, Phase, Result, Rubric, SafeguardingStatus
 
 RATINGS = ("green", "amber", "red")  # stored as 1, 2, 3; 0 is "not rated"
+PHASES: tuple[Phase, ...] = get_args(Phase)
+SAFEGUARDING: tuple[SafeguardingStatus, ...] = get_args(SafeguardingStatus)  # 1, 2, 3; 0 none
 GAP_STATUSES = ("not_met", "partly_met")
-NO_SCORE = -1  # in the arrays of tenths: not scored
-NOT_ASSESSED = -2  # in framework_scores: the school was not assessed against it
+NO_SCORE = -1  # in SchoolRow.numbers: not scored
+NOT_ASSESSED = -2  # in SchoolRow.numbers: the school was not assessed against a framework
 
 # Below this many files a run stays in one process: starting workers costs more.
 POOL_FROM = 64
@@ -126,46 +129,63 @@ class Limiting:
 
 @dataclass(frozen=True, slots=True)
 class SchoolRow:
-    """What a roll-up keeps of one school: small, whatever the size of its review."""
+    """What a roll-up keeps of one school: small, whatever the size of its review.
+
+    Every score is packed as tenths of a percent into one array, and every coded value
+    (judgements, phase, safeguarding, ratings) as one byte each, so that a row costs
+    well under a kilobyte however many frameworks and areas there are.
+    """
 
     file: str
     name: str
     urn: str | None
-    phase: str
     review_date: date
-    judgement_code: int  # 0 not judged, else 1 + JUDGEMENT_ORDER index (worst first)
-    score: float | None
-    coverage: float
-    framework_judgements: bytes  # per Shape.frameworks, coded as judgement_code
-    framework_scores: array[int]  # tenths of a percent, or NO_SCORE or NOT_ASSESSED
-    area_scores: array[int]  # tenths, per Shape.areas
-    area_ratings: bytes  # per Shape.areas: 0 not rated, else 1 + RATINGS index
+    frameworks: int  # how many frameworks the roll-up has
+    # tenths: [score, coverage, each framework's score, each area's score]; NO_SCORE,
+    # NOT_ASSESSED for a framework the school was not assessed against
+    numbers: array[int]
+    # [judgement, phase, safeguarding, each framework's judgement, each area's rating]
+    codes: bytes
     limiting: tuple[Limiting, ...]
-    safeguarding: str | None = None  # met, not_met, not_assessed; None without rules
+
+    @property
+    def score(self) -> float | None:
+        return _score(self.numbers[0])
+
+    @property
+    def coverage(self) -> float:
+        return self.numbers[1] / 10
 
     @property
     def judgement(self) -> Judgement | None:
-        return _judgement(self.judgement_code)
+        return _judgement(self.codes[0])
+
+    @property
+    def phase(self) -> str:
+        return PHASES[self.codes[1]]
+
+    @property
+    def safeguarding(self) -> str | None:
+        """met, not_met or not_assessed; None when the rubric has no safeguarding rules."""
+        code = self.codes[2]
+        return SAFEGUARDING[code - 1] if code else None
 
     def framework_judgement(self, index: int) -> Judgement | None:
-        return _judgement(self.framework_judgements[index])
-
-    def area_score(self, index: int) -> float | None:
-        return _score(self.area_scores[index])
-
-    def area_rating(self, index: int) -> str | None:
-        code = self.area_ratings[index]
-        return RATINGS[code - 1] if code else None
+        return _judgement(self.codes[3 + index])
 
     def framework_score(self, index: int) -> float | None:
-        return _score(self.framework_scores[index])
+        return _score(self.numbers[2 + index])
 
     def assessed(self, index: int) -> bool:
         """Whether the school was assessed against the framework at ``index``."""
-        return self.framework_scores[index] != NOT_ASSESSED
+        return self.numbers[2 + index] != NOT_ASSESSED
 
-    def sort_key(self) -> tuple[str, date, str]:
-        return (self.name.casefold(), self.review_date, self.file)
+    def area_score(self, index: int) -> float | None:
+        return _score(self.numbers[2 + self.frameworks + index])
+
+    def area_rating(self, index: int) -> str | None:
+        code = self.codes[3 + self.frameworks + index]
+        return RATINGS[code - 1] if code else None
 
 
 def _code(judgement: Judgement | None) -> int:
@@ -195,38 +215,35 @@ class Summary(NamedTuple):
 
 def summarise(result: Result, file: str, shape: Shape, other_bank: bool = False) -> Summary:
     """The small summary a roll-up keeps of one school's result."""
-    judgements = bytearray(len(shape.frameworks))
-    scores = array("h", [NOT_ASSESSED] * len(shape.frameworks))
+    count = len(shape.frameworks)
+    numbers = array("h", [_tenths(result.score), _tenths(result.coverage)])
+    numbers.extend([NOT_ASSESSED] * count + [NO_SCORE] * len(shape.areas))
+    safeguarding = result.safeguarding.status if result.safeguarding else None
+    codes = bytearray([_code(result.judgement), PHASES.index(result.school.phase)])
+    codes.append(SAFEGUARDING.index(safeguarding) + 1 if safeguarding else 0)
+    codes.extend(bytes(count + len(shape.areas)))
     for f in result.frameworks:
         i = shape.framework_index.get(f.id)
         if i is not None:
-            judgements[i] = _code(f.judgement)
-            scores[i] = _tenths(f.score)
-    area_scores = array("h", [NO_SCORE] * len(shape.areas))
-    ratings = bytearray(len(shape.areas))
+            codes[3 + i] = _code(f.judgement)
+            numbers[2 + i] = _tenths(f.score)
     for a in result.areas:
         i = shape.area_index.get((a.framework, a.id))
         if i is not None:
-            area_scores[i] = _tenths(a.score)
-            ratings[i] = RATINGS.index(a.rating) + 1 if a.rating else 0
+            numbers[2 + count + i] = _tenths(a.score)
+            codes[3 + count + i] = RATINGS.index(a.rating) + 1 if a.rating else 0
     school = result.school
     row = SchoolRow(
         file=file,
         name=school.name,
         urn=school.urn,
-        phase=school.phase,
         review_date=school.review_date,
-        judgement_code=_code(result.judgement),
-        score=result.score,
-        coverage=result.coverage,
-        framework_judgements=bytes(judgements),
-        framework_scores=scores,
-        area_scores=area_scores,
-        area_ratings=bytes(ratings),
+        frameworks=count,
+        numbers=numbers,
+        codes=bytes(codes),
         limiting=tuple(
             Limiting(d.id, d.framework, d.title, tuple(d.reasons)) for d in result.limiting_detail
         ),
-        safeguarding=result.safeguarding.status if result.safeguarding else None,
     )
     gaps = tuple(
         (shape.criterion_index[g.criterion], GAP_STATUSES.index(g.status))
@@ -326,6 +343,7 @@ class Rollup:
     not_met: array[int] = field(default_factory=lambda: array("l"))
     partly_met: array[int] = field(default_factory=lambda: array("l"))
     assessed: array[int] = field(default_factory=lambda: array("l"))  # schools per framework
+    _texts: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.not_met = array("l", [0] * len(self.shape.criteria))
@@ -333,12 +351,31 @@ class Rollup:
         self.assessed = array("l", [0] * len(self.shape.frameworks))
 
     def add(self, summary: Summary) -> None:
-        self.rows.append(summary.row)
+        row = summary.row
+        if row.limiting:  # one copy of each indicator's words, however many schools
+            row = replace(row, limiting=tuple(self._shared(d) for d in row.limiting))
+        self.rows.append(row)
         self.other_bank += summary.other_bank
         for criterion, status in summary.gaps:
             (self.partly_met if status else self.not_met)[criterion] += 1
-        for i, score in enumerate(summary.row.framework_scores):
-            self.assessed[i] += score != NOT_ASSESSED
+        for i in range(len(self.shape.frameworks)):
+            self.assessed[i] += row.assessed(i)
+
+    def _shared(self, found: Limiting) -> Limiting:
+        text = self._texts
+        return Limiting(
+            text.setdefault(found.id, found.id),
+            text.setdefault(found.framework, found.framework),
+            text.setdefault(found.title, found.title),
+            tuple(text.setdefault(r, r) for r in found.reasons),
+        )
+
+    def sort(self) -> None:
+        """Rows in order of school name, then review date, then file."""
+        # Stable sorts, last key first: only the names' folded copies are made.
+        self.rows.sort(key=attrgetter("file"))
+        self.rows.sort(key=attrgetter("review_date"))
+        self.rows.sort(key=lambda row: row.name.casefold())
 
     def common_gaps(self) -> list[CommonGap]:
         """Criteria not met or partly met at one school or more, the most common first."""
@@ -398,5 +435,5 @@ def collect(
             on_problems(str(path), outcome)
         if progress is not None:
             progress(done)
-    found.rows.sort(key=SchoolRow.sort_key)
+    found.sort()
     return found

@@ -46,14 +46,47 @@ _NOT_SCORED = "not scored"
 
 
 def json_chunks(rollup: Rollup) -> Iterator[str]:
-    """The roll-up JSON (schema_version 1.0), a school per line of its ``schools`` list."""
+    """The roll-up JSON (schema_version 1.0); each school, and each school with an
+    indicator of inadequate practice, on a line of its own, written as it is made."""
     head = json.dumps(_json_head(rollup), indent=2, ensure_ascii=False)
-    yield head[: -len("\n}")] + ',\n  "schools": ['
-    for n, row in enumerate(rollup.rows):
-        yield ("\n    " if n == 0 else ",\n    ") + json.dumps(
-            _json_school(rollup, row), ensure_ascii=False
-        )
-    yield "\n  ]\n}\n" if rollup.rows else "]\n}\n"
+    yield head[: -len("\n}")]
+    yield from _json_list("limiting", (_json_limiting(row) for row in rollup.limiting()))
+    yield from _json_list("common_gaps", (_json_gap(g) for g in rollup.common_gaps()))
+    yield from _json_list("schools", (_json_school(rollup, row) for row in rollup.rows))
+    yield "\n}\n"
+
+
+def _json_list(key: str, items: Iterator[dict[str, Any]]) -> Iterator[str]:
+    yield f',\n  "{key}": ['
+    empty = True
+    for item in items:
+        yield ("\n    " if empty else ",\n    ") + json.dumps(item, ensure_ascii=False)
+        empty = False
+    yield "]" if empty else "\n  ]"
+
+
+def _json_limiting(row: SchoolRow) -> dict[str, Any]:
+    return {
+        "file": row.file,
+        "school": row.name,
+        "urn": row.urn,
+        "indicators": [
+            {"id": d.id, "framework": d.framework, "title": d.title, "reasons": d.reasons}
+            for d in row.limiting
+        ],
+    }
+
+
+def _json_gap(gap: CommonGap) -> dict[str, Any]:
+    return {
+        "criterion": gap.criterion.id,
+        "framework": gap.criterion.framework,
+        "area": gap.criterion.area,
+        "title": gap.criterion.title,
+        "not_met": gap.not_met,
+        "partly_met": gap.partly_met,
+        "schools": gap.schools,
+    }
 
 
 def _json_head(rollup: Rollup) -> dict[str, Any]:
@@ -80,30 +113,6 @@ def _json_head(rollup: Rollup) -> dict[str, Any]:
             "other_question_bank": rollup.other_bank,
         },
         "skipped": rollup.skipped,
-        "limiting": [
-            {
-                "file": row.file,
-                "school": row.name,
-                "urn": row.urn,
-                "indicators": [
-                    {"id": d.id, "framework": d.framework, "title": d.title, "reasons": d.reasons}
-                    for d in row.limiting
-                ],
-            }
-            for row in rollup.limiting()
-        ],
-        "common_gaps": [
-            {
-                "criterion": g.criterion.id,
-                "framework": g.criterion.framework,
-                "area": g.criterion.area,
-                "title": g.criterion.title,
-                "not_met": g.not_met,
-                "partly_met": g.partly_met,
-                "schools": g.schools,
-            }
-            for g in rollup.common_gaps()
-        ],
     }
 
 
@@ -243,13 +252,6 @@ class GapLine:
     of: int
 
 
-@dataclass(frozen=True, slots=True)
-class LimitingLine:
-    school: str
-    file: str
-    indicators: tuple[tuple[str, tuple[str, ...]], ...]  # title, reasons
-
-
 @dataclass(frozen=True)
 class Page:
     """Everything the roll-up page shows."""
@@ -263,7 +265,7 @@ class Page:
     safeguarding: list[tuple[Badge, int]]
     legend: list[tuple[Badge, str]]  # rating badge, what it means
     tables: list[Table]
-    limiting: list[LimitingLine]
+    limiting: list[SchoolRow]  # the schools with an indicator of inadequate practice
     gaps: list[GapLine]
     gaps_total: int
     skipped: list[str]
@@ -298,10 +300,7 @@ def page(rollup: Rollup, script: str) -> Page:
             _overview(rollup),
             *(_framework_table(rollup, i) for i in range(len(shape.frameworks))),
         ],
-        limiting=[
-            LimitingLine(row.name, row.file, tuple((d.title, d.reasons) for d in row.limiting))
-            for row in rollup.limiting()
-        ],
+        limiting=rollup.limiting(),
         gaps=[_gap_line(rollup, n, g) for n, g in enumerate(rollup.common_gaps(), 1)][
             :COMMON_GAPS_SHOWN
         ],
