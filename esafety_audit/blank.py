@@ -10,6 +10,7 @@ import textwrap
 from datetime import date
 
 from .models import Phase, Question, Rubric
+from .rules import absent_words
 
 _WIDTH = 88
 
@@ -23,6 +24,13 @@ def _comment(text: str, indent: str = "  ") -> list[str]:
 
 
 def _allowed(question: Question) -> str:
+    text = _kind(question)
+    if question.absent:
+        text += "; or, if there is none, " + " / ".join(absent_words(question.absent))
+    return text
+
+
+def _kind(question: Question) -> str:
     kind = question.type
     if kind in ("yes_partly_no", "yes_no"):
         return "Answer: " + " / ".join(question.answer_choices() or [])
@@ -56,7 +64,10 @@ def blank_answers(rubric: Rubric, phase: Phase, review_date: date) -> str:
         "#                 evidence: Staff training log 2026, signed by the DSL",
         "#                 notes: New staff not yet trained",
         "#                 action: {owner: DSL, due: 2027-01-31}",
-        "# Leave an answer empty if you do not know yet; it counts as unanswered.",
+        "# Leave an answer empty only until you know: an empty answer is a gap to close,",
+        "# never a pass. Where a question allows it, answer never, no_record or unknown.",
+        "# Record evidence (what a governor could ask to see) in the long form: a claim",
+        "# without the evidence its criterion names counts as self-reported.",
         "# Check the file at any time with:  esafety-audit validate THIS_FILE",
         "school:",
         "  name: Your school name",
@@ -79,5 +90,8 @@ def blank_answers(rubric: Rubric, phase: Phase, review_date: date) -> str:
                 lines += _comment(q.help)
             lines += _comment(_allowed(q))
             lines += _choice_lines(q)
+            expected = rubric.evidence_for(q.id)
+            if expected:
+                lines += _comment("Evidence to record: " + "; ".join(expected) + ".")
             lines.append(f"  {q.id}:")
     return "\n".join(lines) + "\n"

@@ -26,7 +26,7 @@ from .models import (
     Status,
 )
 
-COMPARISON_SCHEMA_VERSION = "1.0"
+COMPARISON_SCHEMA_VERSION = "2.0"
 
 Change = Literal["improved", "regressed", "unchanged", "new", "removed"]
 CHANGES: tuple[Change, ...] = ("improved", "regressed", "unchanged", "new", "removed")
@@ -46,6 +46,8 @@ class ReviewRef(ResultModel):
     coverage: float
     gaps: int
     limiting: list[str]
+    not_checked: list[str]  # indicators of inadequate practice left unanswered
+    self_reported: int  # claims without the evidence their criteria name
 
 
 class CriterionChange(ResultModel):
@@ -59,6 +61,8 @@ class CriterionChange(ResultModel):
     after: Status | None
     score_before: float | None
     score_after: float | None
+    self_reported_before: bool = False
+    self_reported_after: bool = False
 
 
 class AreaChange(ResultModel):
@@ -157,6 +161,8 @@ def _ref(result: Result) -> ReviewRef:
         coverage=result.coverage,
         gaps=len(result.gaps),
         limiting=result.limiting,
+        not_checked=result.not_checked,
+        self_reported=len(result.self_reported),
     )
 
 
@@ -181,6 +187,8 @@ def _criterion(old: CriterionResult | None, new: CriterionResult | None) -> Crit
         change: Change = "new"
     elif new is None:
         change = "removed"
+    elif either.kind == "inadequate_indicator":  # a gate: no score, found or not
+        change = _by_score(_GATE_RANK.get(old.status), _GATE_RANK.get(new.status))
     else:
         change = _by_score(old.score, new.score)
     return CriterionChange(
@@ -194,7 +202,13 @@ def _criterion(old: CriterionResult | None, new: CriterionResult | None) -> Crit
         after=new.status if new else None,
         score_before=old.score if old else None,
         score_after=new.score if new else None,
+        self_reported_before=old.self_reported if old else False,
+        self_reported_after=new.self_reported if new else False,
     )
+
+
+# An indicator found, or not checked, is no better than the other; not found is better.
+_GATE_RANK: dict[Status, float] = {"not_met": 0.0, "unanswered": 0.0, "met": 1.0}
 
 
 def _areas(before: list[AreaResult], after: list[AreaResult]) -> list[AreaChange]:

@@ -3,12 +3,23 @@
 ``evaluate`` is pure and deterministic. It reads no files, prints nothing and
 imports no YAML, template or CLI code (a test keeps it that way). Every
 threshold and sentence it uses comes from the rubric.
+
+Four principles (DESIGN.md, "Scoring semantics") shape it:
+
+* Silence is never compliance: an indicator of inadequate practice that was not
+  answered is *not checked*, which blocks a judgement and safeguarding alike, and
+  every unanswered criterion is a gap ("answer this").
+* How do you know? A criterion may name the evidence that shows it; a claim without
+  any recorded evidence is *self-reported* and earns what its framework declares.
+* One order of importance: every gap gets its priority from one scale, declared
+  once (``Rubric.common``), and says which verdicts closing it would move.
+* Every verdict says why: reasons name the answers and the bar each was held to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .models import (
@@ -17,20 +28,26 @@ from .models import (
     AnswerNote,
     Answers,
     AreaResult,
+    Common,
     Criterion,
     CriterionResult,
     Framework,
     FrameworkResult,
     Gap,
+    IndicatorState,
     Judgement,
+    JudgementLevel,
     LimitingIndicator,
+    PriorityLevel,
     Result,
     Revisit,
     Rubric,
     Safeguarding,
+    SafeguardingFix,
     SafeguardingResult,
     SchoolSummary,
     Status,
+    Verdict,
     VersionRef,
 )
 from .rules import Context, show_answer
@@ -50,30 +67,24 @@ def evaluate(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None 
     key_stages = school_key_stages(rubric, answers)
     values = {qid: a.value for qid, a in answers.answers.items() if a.value is not None}
     ctx = Context(values, rubric.bank.questions(), answers.school.review_date)
-    scope = _Scope(answers, frozenset(key_stages), ctx)
+    scope = _Scope(answers, frozenset(key_stages), ctx, rubric.common)
 
-    framework_results: list[FrameworkResult] = []
-    areas: list[AreaResult] = []
-    criteria: list[CriterionResult] = []
-    limiting: list[_Scored] = []
-    gaps: list[Gap] = []
-    for framework in selected:
-        scored = [scope.judge(c, framework.scoring.partly_credit) for c in framework.criteria]
-        f_areas = [_area(framework, area.id, area.title, scored) for area in framework.areas]
-        f_limiting = [s for s in scored if s.is_limiting]
-        framework_results.append(_framework_result(framework, scored, f_areas, f_limiting))
-        areas.extend(f_areas)
-        criteria.extend(s.as_result(scope) for s in scored)
-        limiting.extend(f_limiting)
-        gaps.extend(
-            _gap(framework, s, answers) for s in scored if s.status in ("not_met", "partly_met")
-        )
-
-    weights = {c.id: c.weight for c in criteria}
-    gaps.sort(key=lambda g: (g.priority_rank, -weights[g.criterion], g.criterion))
+    judged = [_Judged.of(framework, scope) for framework in selected]
+    criteria = [s.as_result(scope) for j in judged for s in j.scored]
+    safeguarding = _safeguarding(rubric, [f.id for f in selected], criteria, scope)
     judgement, judgement_label, judgement_reason = _overall(
-        [r for f, r in zip(selected, framework_results, strict=True) if f.scoring.judgement]
+        [j.result for j in judged if j.framework.scoring.judgement]
     )
+    capped = _capped(rubric.safeguarding, safeguarding, judged, judgement)
+    if capped is not None:
+        judgement, judgement_label, judgement_reason = capped
+    fixes = {f.criterion for f in safeguarding.fixes} if safeguarding else set()
+    gaps = sorted(
+        (_ranked(gap, rubric.common) for j in judged for gap in j.gaps(scope, fixes)),
+        key=_gap_order([f.id for f in selected]),
+    )
+    found = [s for j in judged for s in j.scored if s.indicator == "found"]
+    not_checked = [s for j in judged for s in j.scored if s.indicator == "not_checked"]
     return Result(
         school=SchoolSummary(
             name=answers.school.name,
@@ -84,25 +95,20 @@ def evaluate(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None 
             completed_by=answers.school.completed_by,
         ),
         question_bank=VersionRef(id=rubric.bank.id, version=rubric.bank.version),
-        frameworks=framework_results,
+        frameworks=[j.result for j in judged],
         judgement=judgement,
         judgement_label=judgement_label,
         judgement_reason=judgement_reason,
-        safeguarding=_safeguarding(rubric.safeguarding, [f.id for f in selected], criteria),
+        judgement_capped=capped is not None,
+        safeguarding=safeguarding,
         score=_weighted([(c.weight, c.score) for c in criteria]),
         coverage=_coverage([c.status for c in criteria]),
-        areas=areas,
-        limiting=[s.criterion.id for s in limiting],
-        limiting_detail=[
-            LimitingIndicator(
-                id=s.criterion.id,
-                framework=s.criterion.framework,
-                title=s.criterion.title,
-                statement=s.criterion.statement,
-                reasons=s.reasons,
-            )
-            for s in limiting
-        ],
+        areas=[a for j in judged for a in j.areas],
+        limiting=[s.criterion.id for s in found],
+        limiting_detail=[s.indicator_detail(scope) for s in found],
+        not_checked=[s.criterion.id for s in not_checked],
+        not_checked_detail=[s.indicator_detail(scope) for s in not_checked],
+        self_reported=[c.id for c in criteria if c.self_reported],
         criteria=criteria,
         gaps=gaps,
         unanswered=_unanswered(selected, scope, values),
@@ -110,16 +116,26 @@ def evaluate(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None 
     )
 
 
+# --------------------------------------------------------------------------- one criterion
+
+
 @dataclass(frozen=True)
 class _Scored:
     criterion: Criterion
     status: Status
-    credit: float | None  # 0..1, None when not applicable
+    credit: float | None  # 0..1; None when not applicable, and for indicators (gates)
     reasons: list[str]
+    self_reported: bool = False
 
     @property
-    def is_limiting(self) -> bool:
-        return self.criterion.kind == "inadequate_indicator" and self.status == "not_met"
+    def indicator(self) -> IndicatorState | None:
+        if self.criterion.kind != "inadequate_indicator" or self.status == "not_applicable":
+            return None
+        return {"not_met": "found", "unanswered": "not_checked"}.get(self.status, "not_found")  # type: ignore[return-value]
+
+    @property
+    def is_gap(self) -> bool:
+        return self.status in ("not_met", "partly_met", "unanswered")
 
     def as_result(self, scope: _Scope) -> CriterionResult:
         c = self.criterion
@@ -136,6 +152,20 @@ class _Scored:
             reasons=self.reasons,
             questions=c.rule.questions(),
             answers=[scope.note(qid) for qid in c.rule.questions()],
+            indicator=self.indicator,
+            self_reported=self.self_reported,
+            evidence_expected=c.evidence,
+        )
+
+    def indicator_detail(self, scope: _Scope) -> LimitingIndicator:
+        c = self.criterion
+        return LimitingIndicator(
+            id=c.id,
+            framework=c.framework,
+            title=c.title,
+            statement=c.statement,
+            reasons=self.reasons,
+            questions=scope.missing(c) if self.indicator == "not_checked" else [],
         )
 
 
@@ -146,11 +176,41 @@ class _Scope:
     answers: Answers
     key_stages: frozenset[str]
     ctx: Context
+    common: Common
 
-    def judge(self, criterion: Criterion, partly_credit: float) -> _Scored:
+    def judge(self, criterion: Criterion, framework: Framework) -> _Scored:
         status, reasons = self._status(criterion)
-        credit = partly_credit if status == "partly_met" else _CREDIT[status]
-        return _Scored(criterion, status, credit, reasons)
+        scoring = framework.scoring
+        self_reported = (
+            criterion.evidence is not None
+            and status in ("met", "partly_met")
+            and not self.evidenced(criterion)
+        )
+        if self_reported:
+            reasons = [
+                *reasons,
+                self.common.wording.self_reported.format(evidence=criterion.evidence),
+            ]
+            rule = scoring.self_reported
+            if rule is not None and status == "met" and criterion.weight >= rule.min_weight:
+                status = rule.earns
+        if criterion.kind == "inadequate_indicator":
+            credit = None  # a gate, not a score
+        else:
+            credit = scoring.partly_credit if status == "partly_met" else _CREDIT[status]
+        return _Scored(criterion, status, credit, reasons, self_reported)
+
+    def evidenced(self, criterion: Criterion) -> bool:
+        """Whether the school recorded evidence for any answer the criterion reads."""
+        for qid in criterion.rule.questions():
+            given = self.answers.answers.get(qid)
+            if given is not None and given.evidence and given.evidence.strip():
+                return True
+        return False
+
+    def missing(self, criterion: Criterion) -> list[str]:
+        """The questions a criterion reads that are not answered."""
+        return [q for q in criterion.rule.questions() if q not in self.ctx.answers]
 
     def note(self, qid: str) -> AnswerNote:
         question = self.ctx.questions[qid]
@@ -168,30 +228,31 @@ class _Scope:
         return criterion.applies_to.matches(self.answers.school.phase, self.key_stages)
 
     def _status(self, criterion: Criterion) -> tuple[Status, list[str]]:
-        rule = criterion.rule
+        rule, words = criterion.rule, self.common.wording
         if not self.applies(criterion):
             return "not_applicable", [self._why_not_applicable(criterion)]
         if rule.applies is not None:
-            applies = rule.applies.evaluate(self.ctx)
+            applies = rule.applies.evaluate(self.ctx, words.applies_to)
             if applies.value is False:
-                return "not_applicable", ["Does not apply here: " + "; ".join(applies.reasons)]
+                return "not_applicable", ["Does not apply here: " + " ".join(applies.reasons)]
         if rule.triggered is not None:
-            found = rule.triggered.evaluate(self.ctx)
+            found = rule.triggered.evaluate(self.ctx, words.found_with)
             status: Status = {True: "not_met", False: "met", None: "unanswered"}[found.value]  # type: ignore[assignment]
             return status, list(found.reasons)
         assert rule.met is not None  # loading guarantees one of met / triggered
-        met = rule.met.evaluate(self.ctx)
+        met = rule.met.evaluate(self.ctx, words.met_needs)
         if met.value is True:
             return "met", list(met.reasons)
-        partly = rule.partly.evaluate(self.ctx) if rule.partly is not None else None
+        partly = rule.partly.evaluate(self.ctx, words.partly_needs) if rule.partly else None
+        reasons = [*met.reasons, *(partly.reasons if partly else ())]
         if partly is not None and partly.value is True:
-            return "partly_met", [*met.reasons, *partly.reasons]
+            return "partly_met", reasons
         # Unanswered only when the school answered none of what the rule reads; with
         # some answers but not enough to show the criterion met, it is not met. So an
         # improved answer can never turn a criterion from not met into unanswered.
         if met.value is None and not any(q in self.ctx.answers for q in rule.questions()):
-            return "unanswered", list(met.reasons)
-        return "not_met", list(met.reasons)
+            return "unanswered", reasons
+        return "not_met", reasons
 
     def _why_not_applicable(self, criterion: Criterion) -> str:
         stages = ", ".join(ks.upper() for ks in sorted(self.key_stages)) or "none"
@@ -226,11 +287,87 @@ def _coverage(statuses: Sequence[Status]) -> float:
     return round(100 * sum(s != "unanswered" for s in applicable) / len(applicable), 1)
 
 
+# --------------------------------------------------------------------------- one framework
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """One framework's criteria scored, its areas, and its judgement."""
+
+    framework: Framework
+    scored: list[_Scored]
+    areas: list[AreaResult]
+    result: FrameworkResult
+
+    @classmethod
+    def of(cls, framework: Framework, scope: _Scope) -> _Judged:
+        scored = [scope.judge(c, framework) for c in framework.criteria]
+        areas = [_area(framework, area.id, area.title, scored) for area in framework.areas]
+        score = _credit_score(scored)
+        coverage = _coverage([s.status for s in scored])
+        judgement, label, reason = _judge(framework, scored, score, coverage, areas, scope)
+        result = FrameworkResult(
+            id=framework.id,
+            title=framework.title,
+            version=framework.version,
+            score=score,
+            coverage=coverage,
+            judgement=judgement,
+            judgement_label=label,
+            judgement_reason=reason,
+            indicators_found=[s.criterion.id for s in scored if s.indicator == "found"],
+            indicators_not_checked=[s.criterion.id for s in scored if s.indicator == "not_checked"],
+            self_reported=sum(s.self_reported for s in scored),
+        )
+        return cls(framework, scored, areas, result)
+
+    def gaps(self, scope: _Scope, fixes: set[str]) -> list[Gap]:
+        """Every criterion not met, partly met or unanswered, and every indicator found or
+        not checked, each with the verdicts closing it would move (unranked yet)."""
+        return [
+            _gap(self.framework, s, scope, self._moves(s, fixes)) for s in self.scored if s.is_gap
+        ]
+
+    def _moves(self, s: _Scored, fixes: set[str]) -> list[Verdict]:
+        moves: list[Verdict] = []
+        if s.criterion.id in fixes:
+            moves.append("safeguarding")
+        if self.framework.scoring.judgement and (
+            s.indicator is not None or self._judgement_if_met(s) != self.result.judgement
+        ):
+            moves.append("judgement")
+        if s.credit is not None:
+            moves.append("score")
+        return moves
+
+    def _judgement_if_met(self, s: _Scored) -> Judgement | None:
+        """The framework's judgement were this one criterion met, the rest as they are."""
+        met = replace(s, status="met", credit=1.0)
+        scored = [met if other is s else other for other in self.scored]
+        area = next(a for a in self.areas if a.id == s.criterion.area)
+        areas = [
+            _area(self.framework, a.id, a.title, scored) if a is area else a for a in self.areas
+        ]
+        score = _credit_score(scored)
+        coverage = _coverage([x.status for x in scored])
+        if self.result.indicators_found or self.result.indicators_not_checked:
+            return self.result.judgement
+        if score is None or coverage < self.framework.scoring.min_coverage_to_judge:
+            return None
+        level, _ = _level(self.framework, score, coverage, areas)
+        return level.level
+
+
+def _credit_score(scored: Sequence[_Scored]) -> float | None:
+    return _weighted(
+        [(s.criterion.weight, None if s.credit is None else s.credit * 100) for s in scored]
+    )
+
+
 def _area(framework: Framework, area_id: str, title: str, scored: Sequence[_Scored]) -> AreaResult:
     mine = [s for s in scored if s.criterion.area == area_id]
-    score = _weighted(
-        [(s.criterion.weight, None if s.credit is None else s.credit * 100) for s in mine]
-    )
+    gate = bool(mine) and all(s.criterion.kind == "inadequate_indicator" for s in mine)
+    score = _credit_score(mine)
     band = None
     if score is not None:
         band = next(b for b in framework.scoring.ratings if score >= b.min_score)
@@ -246,77 +383,136 @@ def _area(framework: Framework, area_id: str, title: str, scored: Sequence[_Scor
         rating=band.rating if band else None,
         rating_label=band.label if band else None,
         counts=counts,
-    )
-
-
-def _framework_result(
-    framework: Framework,
-    scored: Sequence[_Scored],
-    areas: Sequence[AreaResult],
-    limiting: Sequence[_Scored],
-) -> FrameworkResult:
-    score = _weighted(
-        [(s.criterion.weight, None if s.credit is None else s.credit * 100) for s in scored]
-    )
-    coverage = _coverage([s.status for s in scored])
-    judgement, label, reason = _judge(framework, score, coverage, areas, limiting)
-    return FrameworkResult(
-        id=framework.id,
-        title=framework.title,
-        version=framework.version,
-        score=score,
-        coverage=coverage,
-        judgement=judgement,
-        judgement_label=label,
-        judgement_reason=reason,
+        gate=gate,
     )
 
 
 def _judge(
     framework: Framework,
+    scored: Sequence[_Scored],
     score: float | None,
     coverage: float,
     areas: Sequence[AreaResult],
-    limiting: Sequence[_Scored],
+    scope: _Scope,
 ) -> tuple[Judgement | None, str | None, str | None]:
     levels = framework.scoring.judgement
     if not levels:
         return None, None, None
     wording = framework.scoring.wording
-    if limiting:
+    found = [s for s in scored if s.indicator == "found"]
+    if found:
         worst = levels[-1]
-        more = len(limiting) - 1
+        more = len(found) - 1
         others = "" if more == 0 else (wording.one_more if more == 1 else wording.more)
         text = wording.limiting.format(
             label=worst.label,
-            indicator=limiting[0].criterion.title,
+            indicator=found[0].criterion.title,
             others=others.format(more=more),
         )
         return worst.level, worst.label, text
     if score is None:  # no criterion of this framework applies to the school
         return None, None, wording.nothing_applies
+    not_checked = [s for s in scored if s.indicator == "not_checked"]
+    best = framework.scoring.not_checked_best
+    if not_checked and best is None:
+        return None, None, _not_checked_text(framework, not_checked, "", scope)
     if coverage < framework.scoring.min_coverage_to_judge:
         text = wording.not_judged.format(
             coverage=_num(coverage), needed=_num(framework.scoring.min_coverage_to_judge)
         )
         return None, None, text
-    reds = sum(a.rating == "red" for a in areas)
-    value = score
-    for level in levels:
-        if (
-            value >= level.min_score
-            and coverage >= level.min_coverage
-            and (level.max_red_areas is None or reds <= level.max_red_areas)
-        ):
+    level, text = _level(framework, score, coverage, areas)
+    if not_checked and best is not None and _rank(level.level) > _rank(best):
+        level = next(lv for lv in levels if lv.level == best)
+        text = _not_checked_text(framework, not_checked, level.label, scope)
+    return level.level, level.label, text
+
+
+def _not_checked_text(
+    framework: Framework, not_checked: Sequence[_Scored], label: str, scope: _Scope
+) -> str:
+    questions = scope.ctx.questions
+    missing = dict.fromkeys(q for s in not_checked for q in scope.missing(s.criterion))
+    return framework.scoring.wording.not_checked.format(
+        label=label,
+        indicators=_and([s.criterion.title for s in not_checked]),
+        questions=_and([questions[q].label for q in missing]),
+    )
+
+
+def _level(
+    framework: Framework, score: float, coverage: float, areas: Sequence[AreaResult]
+) -> tuple[JudgementLevel, str]:
+    """The first level whose every threshold the school meets, and the sentence that says
+    so, naming what held it back from the level above."""
+    levels = framework.scoring.judgement or []
+    wording = framework.scoring.wording
+    reds = [a.title for a in areas if a.rating == "red"]
+    for n, level in enumerate(levels):
+        if _reaches(level, score, coverage, reds):
+            held_back = ""
+            if n > 0:
+                held_back = wording.held_back.format(
+                    next=levels[n - 1].label,
+                    causes=_and(_causes(framework, levels[n - 1], score, coverage, reds)),
+                )
             text = wording.level.format(
-                label=level.label, score=_num(value), coverage=_num(coverage), red_areas=reds
+                label=level.label,
+                score=_num(score),
+                coverage=_num(coverage),
+                red_areas=len(reds),
+                held_back=held_back,
             )
-            return level.level, level.label, text
+            return level, text
     raise AssertionError("the last judgement level has no thresholds")  # pragma: no cover
+
+
+def _reaches(level: JudgementLevel, score: float, coverage: float, reds: Sequence[str]) -> bool:
+    return (
+        score >= level.min_score
+        and coverage >= level.min_coverage
+        and (level.max_red_areas is None or len(reds) <= level.max_red_areas)
+    )
+
+
+def _causes(
+    framework: Framework, level: JudgementLevel, score: float, coverage: float, reds: list[str]
+) -> list[str]:
+    """What stops a school reaching ``level``, in words."""
+    wording = framework.scoring.wording
+    causes = []
+    if score < level.min_score:
+        causes.append(
+            wording.cause_score.format(score=_num(score), min_score=_num(level.min_score))
+        )
+    if coverage < level.min_coverage:
+        causes.append(
+            wording.cause_coverage.format(
+                coverage=_num(coverage), min_coverage=_num(level.min_coverage)
+            )
+        )
+    if level.max_red_areas is not None and len(reds) > level.max_red_areas:
+        causes.append(wording.cause_red.format(count=len(reds), areas="; ".join(reds)))
+    return causes
 
 
 def _num(value: float) -> str:
     return f"{value:g}"
+
+
+def _and(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _rank(judgement: Judgement | None) -> int:
+    """Worst first; no judgement ranks with inadequate: neither is a clean verdict."""
+    return 0 if judgement is None else JUDGEMENT_ORDER.index(judgement)
+
+
+# --------------------------------------------------------------------------- the whole review
 
 
 def _overall(
@@ -324,8 +520,8 @@ def _overall(
 ) -> tuple[Judgement | None, str | None, str | None]:
     """The lowest of the frameworks' judgements, or none while any cannot be judged.
 
-    A framework with too few answers is not judged, unless an indicator of
-    inadequate practice already makes it inadequate.
+    A framework with too few answers, or an indicator not checked, is not judged,
+    unless an indicator found already makes another framework inadequate.
     """
     judged = [f for f in judging if f.judgement is not None]
     unjudged = [f for f in judging if f.judgement is None]
@@ -342,13 +538,43 @@ def _named(framework: FrameworkResult, judging: Sequence[FrameworkResult]) -> st
     return f"{framework.title}: {framework.judgement_reason}"
 
 
+def _capped(
+    rules: Safeguarding | None,
+    safeguarding: SafeguardingResult | None,
+    judged: Sequence[_Judged],
+    judgement: Judgement | None,
+) -> tuple[Judgement, str, str] | None:
+    """The overall judgement held at the rubric's cap while safeguarding is not met."""
+    if (
+        rules is None
+        or safeguarding is None
+        or safeguarding.status != "not_met"
+        or rules.caps_judgement_at is None
+        or judgement is None
+        or _rank(judgement) <= _rank(rules.caps_judgement_at)
+    ):
+        return None
+    cap = rules.caps_judgement_at
+    levels = [lv for j in judged for lv in j.framework.scoring.judgement or []]
+    label = next(lv.label for lv in levels if lv.level == cap)
+    uncapped = next(lv.label for lv in levels if lv.level == judgement)
+    text = rules.wording.capped.format(label=label, uncapped=uncapped)
+    return cap, label, text
+
+
 def _safeguarding(
-    rules: Safeguarding | None, selected: Sequence[str], criteria: Sequence[CriterionResult]
+    rubric: Rubric,
+    selected: Sequence[str],
+    criteria: Sequence[CriterionResult],
+    scope: _Scope,
 ) -> SafeguardingResult | None:
     """Safeguarding (online) met or not met, by the rubric's rules over the criteria found.
 
-    Not assessed when a framework the rules need was not part of this review.
+    Not assessed when a framework the rules need was not part of this review. Each
+    criterion that makes it not met is a fix, with what to do; lesser gaps the rules
+    name are improvements, and it stays met.
     """
+    rules = rubric.safeguarding
     if rules is None:
         return None
     missing = [fid for fid in rules.needs_frameworks if fid not in selected]
@@ -358,32 +584,57 @@ def _safeguarding(
             label=rules.labels.not_assessed,
             reasons=[rules.wording.not_assessed.format(missing=", ".join(missing))],
         )
-    reasons = list(
-        dict.fromkeys(
-            rule.reason.format(title=c.title)
-            for rule in rules.not_met_when
-            for c in criteria
-            if rule.select.fits(c)
+    by_id = {c.id: c for c in rubric.criteria()}
+    fixes: dict[str, SafeguardingFix] = {}
+    improvements: dict[str, SafeguardingFix] = {}
+    for found, rule_list in ((fixes, rules.not_met_when), (improvements, rules.improve_when)):
+        for rule in rule_list:
+            for c in criteria:
+                if rule.select.fits(c) and c.id not in fixes and c.id not in found:
+                    found[c.id] = SafeguardingFix(
+                        criterion=c.id,
+                        framework=c.framework,
+                        title=c.title,
+                        status=c.status,
+                        reason=rule.reason.format(title=c.title),
+                        action=_action(by_id[c.id], c.status, scope),
+                    )
+    if fixes:
+        return SafeguardingResult(
+            status="not_met",
+            label=rules.labels.not_met,
+            reasons=[f.reason for f in fixes.values()],
+            fixes=list(fixes.values()),
+            improvements=list(improvements.values()),
         )
-    )
-    if reasons:
-        return SafeguardingResult(status="not_met", label=rules.labels.not_met, reasons=reasons)
+    if improvements:
+        count = len(improvements)
+        words = {"count": count, "improvements": "improvement" if count == 1 else "improvements"}
+        return SafeguardingResult(
+            status="met",
+            label=rules.labels.met_with.format(**words),
+            reasons=[rules.wording.met_with.format(**words)],
+            improvements=list(improvements.values()),
+        )
     return SafeguardingResult(status="met", label=rules.labels.met, reasons=[rules.wording.met])
 
 
-def _gap(framework: Framework, s: _Scored, answers: Answers) -> Gap:
+# --------------------------------------------------------------------------- gaps
+
+
+def _action(c: Criterion, status: Status, scope: _Scope) -> str:
+    """What to do: answer the questions first when there is nothing to judge on."""
+    if status == "unanswered":
+        labels = [scope.ctx.questions[q].label for q in scope.missing(c)]
+        return scope.common.wording.answer.format(questions=_and(labels))
+    return c.action
+
+
+def _gap(framework: Framework, s: _Scored, scope: _Scope, moves: list[Verdict]) -> Gap:
     c = s.criterion
-    rules = framework.scoring.priorities
-    rank, rule = next(
-        (i, r)
-        for i, r in enumerate(rules, 1)
-        if s.status in r.statuses
-        and (not r.kinds or c.kind in r.kinds)
-        and c.weight >= r.min_weight
-    )
     owner, due = None, None
     for qid in c.rule.questions():
-        plan = answers.answers.get(qid)
+        plan = scope.answers.answers.get(qid)
         if plan is not None and plan.action is not None:
             owner, due = plan.action.owner, plan.action.due
             break
@@ -393,12 +644,55 @@ def _gap(framework: Framework, s: _Scored, answers: Answers) -> Gap:
         area=c.area,
         title=c.title,
         status=s.status,
-        priority=rule.priority,
-        priority_label=rule.label,
-        priority_rank=rank,
-        action=c.action,
+        weight=c.weight,
+        priority="",
+        priority_label="",
+        priority_rank=0,
+        action=_action(c, s.status, scope),
         owner=owner,
         due=due,
+        indicator=s.indicator,
+        moves=moves,
+        questions=scope.missing(c) if s.status == "unanswered" else [],
+        self_reported=s.self_reported,
+    )
+
+
+def _level_of(gap: Gap, common: Common) -> tuple[int, PriorityLevel]:
+    """The first level of the one priority scale that takes the gap, and its rank."""
+    for n, level in enumerate(common.priorities, 1):
+        when = level.when
+        if (
+            (not when.indicator or gap.indicator in when.indicator)
+            and (not when.moves or any(m in gap.moves for m in when.moves))
+            and (not when.statuses or gap.status in when.statuses)
+            and gap.weight >= when.min_weight
+        ):
+            return n, level
+    raise AssertionError("loading checks that the last priority level takes every gap")
+
+
+# Within a priority level: what is missing before what is half done.
+_STATUS_ORDER: dict[Status, int] = {"not_met": 0, "unanswered": 1, "partly_met": 2}
+
+
+def _ranked(gap: Gap, common: Common) -> Gap:
+    rank, level = _level_of(gap, common)
+    return gap.model_copy(
+        update={"priority": level.priority, "priority_label": level.label, "priority_rank": rank}
+    )
+
+
+def _gap_order(frameworks: Sequence[str]) -> Callable[[Gap], tuple[Any, ...]]:
+    """The one order of importance: the priority level, then status, weight, framework
+    order and id."""
+    order = {fid: n for n, fid in enumerate(frameworks)}
+    return lambda gap: (
+        gap.priority_rank,
+        _STATUS_ORDER[gap.status],
+        -gap.weight,
+        order[gap.framework],
+        gap.criterion,
     )
 
 

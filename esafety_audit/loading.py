@@ -24,6 +24,7 @@ from .models import (
     SCHEMA_VERSION,
     Answer,
     Answers,
+    Common,
     Criterion,
     FiledQuestions,
     Framework,
@@ -34,7 +35,7 @@ from .models import (
     Safeguarding,
     Wording,
 )
-from .rules import Condition, RuleProblem, parse_condition, suggest
+from .rules import Absent, Condition, RuleProblem, parse_condition, suggest
 from .yamlfile import YamlDocument, format_path, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -281,6 +282,14 @@ def _question_problems(
     trouble = _choices_problem(question)
     if trouble:
         problems.append(doc.problem((*where, "type"), trouble))
+    if question.absent and question.type not in _ABSENT_TYPES:
+        problems.append(
+            doc.problem(
+                (*where, "absent"),
+                f"a {question.type} question takes no 'absent' answers; they are for "
+                f"{', '.join(_ABSENT_TYPES)} questions",
+            )
+        )
     if question.id in places:
         first = places[question.id]
         problems.append(
@@ -296,6 +305,8 @@ def _question_problems(
 
 
 _CHOICE_TYPES = ("single_choice", "multiple_choice")
+# The types whose every operator knows how to read an absence (rules.Operator.on_absent).
+_ABSENT_TYPES = ("date", "number", "percentage")
 
 
 def _choices_problem(question: Question) -> str | None:
@@ -410,6 +421,20 @@ def _cross_check(framework: Framework, doc: YamlDocument, broken: set[int]) -> l
                 )
         if i not in broken:
             problems.extend(doc.problem((*at, "rule"), m) for m in _rule_shape(c))
+        if c.basis == "tool" and not (c.rationale or "").strip():
+            problems.append(
+                doc.problem(
+                    (*at, "basis"),
+                    "a threshold of the tool's own needs a 'rationale' saying why it is set so",
+                )
+            )
+        if c.evidence is not None and c.kind == "inadequate_indicator":
+            problems.append(
+                doc.problem(
+                    (*at, "evidence"),
+                    "an indicator of inadequate practice names no evidence: it is found or not",
+                )
+            )
     problems.extend(_scoring_problems(framework, doc))
     return problems
 
@@ -429,7 +454,12 @@ _PLACEHOLDERS = {
     "limiting": {"label", "indicator", "others"},
     "one_more": {"more"},
     "more": {"more"},
-    "level": {"label", "score", "coverage", "red_areas"},
+    "not_checked": {"label", "indicators", "questions"},
+    "level": {"label", "score", "coverage", "red_areas", "held_back"},
+    "held_back": {"next", "causes"},
+    "cause_score": {"score", "min_score"},
+    "cause_coverage": {"coverage", "min_coverage"},
+    "cause_red": {"count", "areas"},
     "not_judged": {"coverage", "needed"},
     "nothing_applies": set(),
 }
@@ -491,19 +521,17 @@ def _scoring_problems(framework: Framework, doc: YamlDocument) -> list[Problem]:
             )
     if [b.rating for b in scoring.ratings] != ["green", "amber", "red"]:
         problems.append(doc.problem(("scoring", "ratings"), "list the ratings green, amber, red"))
-    last = scoring.priorities[-1] if scoring.priorities else None
-    if (
-        last is None
-        or last.min_weight != 0
-        or last.kinds
-        or not {"not_met", "partly_met"} <= set(last.statuses)
-    ):
+    if scoring.basis == "tool" and not scoring.rationale.strip():
         problems.append(
             doc.problem(
-                ("scoring", "priorities"),
-                "the last priority must catch every gap: statuses [not_met, partly_met], "
-                "no kinds, min_weight 0",
+                ("scoring", "basis"),
+                "thresholds of the tool's own need a 'rationale' saying why they are set so",
             )
+        )
+    best = scoring.not_checked_best
+    if best is not None and best not in [lv.level for lv in levels]:
+        problems.append(
+            doc.problem(("scoring", "not_checked_best"), f"'{best}' is not one of the levels")
         )
     return problems
 
@@ -521,7 +549,7 @@ def load_rubric(criteria: Path | None = None, questionnaires: Path | None = None
     problems: list[Problem] = []
     frameworks: list[Framework] = []
     docs: list[YamlDocument] = []
-    files = sorted(f for f in criteria.glob("*.yaml") if f.name != SAFEGUARDING_FILE)
+    files = sorted(f for f in criteria.glob("*.yaml") if f.name not in _NOT_FRAMEWORKS)
     if not files:
         raise InputError(
             [Problem(_shown(criteria), 1, 1, "no rubric (*.yaml) files in this folder")]
@@ -555,21 +583,72 @@ def load_rubric(criteria: Path | None = None, questionnaires: Path | None = None
         )
     if not problems:
         problems.extend(_related_problems(frameworks, docs))
+    common = None
+    try:
+        common = load_common(_common_file(criteria))
+    except InputError as exc:
+        problems.extend(exc.problems)
     safeguarding = None
     if (criteria / SAFEGUARDING_FILE).is_file():
         try:
             safeguarding = load_safeguarding(criteria / SAFEGUARDING_FILE, frameworks)
         except InputError as exc:
             problems.extend(exc.problems)
-    if problems:
+    if problems or common is None:
         raise InputError(problems)
     frameworks.sort(key=lambda f: (f.order, f.id))
-    return Rubric(bank=bank, frameworks=_crosswalk(frameworks), safeguarding=safeguarding)
+    return Rubric(
+        bank=bank, frameworks=_crosswalk(frameworks), common=common, safeguarding=safeguarding
+    )
 
 
-# The file in a criteria folder that says how safeguarding (online) is decided; every
-# other *.yaml file there is a framework.
+# The files in a criteria folder that are not frameworks: how safeguarding (online) is
+# decided, and what every framework shares (the one priority scale, shared words).
 SAFEGUARDING_FILE = "safeguarding.yaml"
+COMMON_FILE = "common.yaml"
+_NOT_FRAMEWORKS = (SAFEGUARDING_FILE, COMMON_FILE)
+
+
+def _common_file(criteria: Path) -> Path:
+    """The folder's own common.yaml, or the shipped one: a folder of frameworks that
+    does not declare its own priority scale uses the tool's."""
+    own = criteria / COMMON_FILE
+    return own if own.is_file() else data_dir("criteria") / COMMON_FILE
+
+
+def load_common(path: Path) -> Common:
+    """The one priority scale and the shared words, each sentence's placeholders checked."""
+    doc, data = _read_mapping(path, "'priorities' and 'wording'")
+    problems: list[Problem] = []
+    common = _validate(Common, data, doc, problems)
+    if common is None:
+        raise InputError(problems)
+    last = common.priorities[-1].when
+    if last.indicator or last.moves or last.statuses or last.min_weight:
+        problems.append(
+            doc.problem(
+                ("priorities", len(common.priorities) - 1, "when"),
+                "the last priority level must take every gap: give it an empty 'when: {}'",
+            )
+        )
+    ids = [p.priority for p in common.priorities]
+    for i, pid in enumerate(ids):
+        if ids.index(pid) != i:
+            problems.append(doc.problem(("priorities", i, "priority"), f"'{pid}' is used twice"))
+    for key, allowed in (
+        ("met_needs", set()),
+        ("partly_needs", set()),
+        ("found_with", set()),
+        ("applies_to", set()),
+        ("answer", {"questions"}),
+        ("self_reported", {"evidence"}),
+    ):
+        problems.extend(
+            _placeholder_problems(getattr(common.wording, key), allowed, ("wording", key), doc)
+        )
+    if problems:
+        raise InputError(problems)
+    return common
 
 
 def load_safeguarding(path: Path, frameworks: Sequence[Framework]) -> Safeguarding:
@@ -592,18 +671,21 @@ def load_safeguarding(path: Path, frameworks: Sequence[Framework]) -> Safeguardi
 
     for i, fid in enumerate(rules.needs_frameworks):
         check(fid, ("needs_frameworks", i))
-    for i, rule in enumerate(rules.not_met_when):
-        for j, fid in enumerate(rule.select.frameworks):
-            check(fid, ("not_met_when", i, "select", "frameworks", j))
-        problems.extend(
-            _placeholder_problems(rule.reason, {"title"}, ("not_met_when", i, "reason"), doc)
-        )
-    problems.extend(_placeholder_problems(rules.wording.met, set(), ("wording", "met"), doc))
-    problems.extend(
-        _placeholder_problems(
-            rules.wording.not_assessed, {"missing"}, ("wording", "not_assessed"), doc
-        )
-    )
+    for key in ("not_met_when", "improve_when"):
+        for i, rule in enumerate(getattr(rules, key)):
+            for j, fid in enumerate(rule.select.frameworks):
+                check(fid, (key, i, "select", "frameworks", j))
+            problems.extend(_placeholder_problems(rule.reason, {"title"}, (key, i, "reason"), doc))
+    counted = {"count", "improvements"}
+    for where, text, allowed in (
+        (("wording", "met"), rules.wording.met, set()),
+        (("wording", "met_with"), rules.wording.met_with, counted),
+        (("labels", "met_with"), rules.labels.met_with, counted),
+        (("wording", "not_assessed"), rules.wording.not_assessed, {"missing"}),
+        (("wording", "capped"), rules.wording.capped, {"label", "uncapped"}),
+        (("wording", "not_met_beside"), rules.wording.not_met_beside, {"label"}),
+    ):
+        problems.extend(_placeholder_problems(text, allowed, where, doc))
     if problems:
         raise InputError(problems)
     return rules
@@ -736,6 +818,7 @@ def _one_answer(
     if (
         trouble is None
         and question.type == "date"
+        and not isinstance(value, Absent)
         and not question.future_dates
         and review_date is not None
         and value > review_date
@@ -752,8 +835,13 @@ def _one_answer(
 
 def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
     """The answer as its typed value, or a message saying what is allowed."""
-    checker = _VALUE_CHECKS[question.type]
-    return checker(question, value)
+    if isinstance(value, str) and value.strip().lower() in question.absent:
+        return Absent(value.strip().lower()), None
+    checked, trouble = _VALUE_CHECKS[question.type](question, value)
+    if trouble is not None and question.absent and isinstance(value, str):
+        words = ", ".join(question.absent)  # a word was given: say which words it takes
+        trouble += f"; or, if there is none, one of: {words}"
+    return checked, trouble
 
 
 def _choice(question: Question, value: Any) -> tuple[Any, str | None]:

@@ -39,6 +39,11 @@ Status = Literal["met", "partly_met", "not_met", "not_applicable", "unanswered"]
 Judgement = Literal["outstanding", "good", "requires_improvement", "inadequate"]
 Rating = Literal["green", "amber", "red"]
 SafeguardingStatus = Literal["met", "not_met", "not_assessed"]
+AbsentKind = Literal["never", "no_record", "unknown"]
+IndicatorState = Literal["found", "not_found", "not_checked"]
+Basis = Literal["source", "tool"]
+Tone = Literal["bad", "partial", "neutral"]
+Verdict = Literal["safeguarding", "judgement", "score"]
 
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 DottedIdent = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*(\.[a-z0-9_]+)*$")]
@@ -90,6 +95,11 @@ class Question(Strict):
         description="For single_choice: ordered from weakest to strongest practice.",
     )
     better: Literal["higher", "lower"] = "higher"
+    absent: list[AbsentKind] = Field(
+        [],
+        description="Answers that say the thing is absent (never, no_record, unknown), for "
+        "date, number and percentage questions; each counts as the worst value",
+    )
     future_dates: bool = False
     applies_to: AppliesTo = AppliesTo()
     section: str = ""
@@ -272,6 +282,17 @@ class Criterion(Strict):
         description="Criteria of other frameworks that the same evidence serves (a crosswalk); "
         "loading makes the links run both ways",
     )
+    evidence: Text | None = Field(
+        None,
+        description="The evidence that shows this criterion is met (a signed register, "
+        "minutes, a log); a claim without it is self-reported",
+    )
+    basis: Basis | None = Field(
+        None,
+        description="Where the rule's thresholds come from: the source document, or the "
+        "tool's own reading of it (then give the rationale)",
+    )
+    rationale: str | None = Field(None, description="Why the tool's own thresholds are set so")
 
 
 class JudgementLevel(Strict):
@@ -288,31 +309,47 @@ class RatingBand(Strict):
     min_score: Annotated[float, Field(ge=0, le=100)] = 0
 
 
-class PriorityRule(Strict):
-    priority: Ident
-    label: Text
-    statuses: list[Status]
-    kinds: list[Kind] = []
-    min_weight: float = 0
-
-
 class Wording(Strict):
     """Sentences the engine fills in; kept in the rubric so they can be reworded."""
 
     limiting: Text
     one_more: Text
     more: Text
+    not_checked: Text = Field(
+        description="{label}: an indicator of inadequate practice is not checked; "
+        "{indicators}: their titles; {questions}: what to answer"
+    )
     level: Text
+    held_back: Text = Field(description="Why not the next level up: {next}, {causes}")
+    cause_score: Text = Field(description="{score}, {min_score}")
+    cause_coverage: Text = Field(description="{coverage}, {min_coverage}")
+    cause_red: Text = Field(description="{count}, {areas}")
     not_judged: Text
     nothing_applies: Text
+
+
+class SelfReported(Strict):
+    """What a claim earns when its criterion names the evidence that shows it and the
+    school recorded none: a criterion of at least ``min_weight`` that would be met
+    scores as ``earns`` instead."""
+
+    min_weight: Annotated[float, Field(gt=0)]
+    earns: Literal["partly_met", "not_met"]
 
 
 class Scoring(Strict):
     partly_credit: Annotated[float, Field(gt=0, lt=1)]
     judgement: list[JudgementLevel] | None = None
     min_coverage_to_judge: Annotated[float, Field(ge=0, le=100)] = 0
+    not_checked_best: Judgement | None = Field(
+        None,
+        description="The best judgement while an indicator of inadequate practice is not "
+        "checked; none (the default): not judged until it is answered",
+    )
+    basis: Basis = Field("tool", description="Where the judgement and rating thresholds come from")
+    rationale: str = ""
+    self_reported: SelfReported | None = None
     ratings: list[RatingBand]
-    priorities: list[PriorityRule]
     wording: Wording
 
 
@@ -333,7 +370,7 @@ class Framework(Strict):
 
 
 class CriterionSelector(Strict):
-    """Which criterion results a safeguarding rule looks at; every given field must fit."""
+    """Which criterion results a rule looks at; every given field must fit."""
 
     frameworks: list[DottedIdent] = []
     kinds: list[Kind] = []
@@ -357,13 +394,22 @@ class SafeguardingRule(Strict):
 
 class SafeguardingLabels(Strict):
     met: Text
+    met_with: Text = Field(description="Met, with lesser gaps: {count}, {improvements}")
     not_met: Text
     not_assessed: Text
 
 
 class SafeguardingWording(Strict):
     met: Text
+    met_with: Text = Field(description="{count} improvements, {improvements} in words")
     not_assessed: Text = Field(description="{missing}: the frameworks it needs but lacks")
+    capped: Text = Field(
+        description="The judgement sentence when safeguarding caps it: {label}, {uncapped}, "
+        "{reason} (the uncapped sentence)"
+    )
+    not_met_beside: Text = Field(
+        description="Said when a judgement better than the cap stands beside not met: {label}"
+    )
 
 
 class Safeguarding(Strict):
@@ -373,9 +419,52 @@ class Safeguarding(Strict):
     summary: Text
     source: Text
     needs_frameworks: list[DottedIdent]
+    caps_judgement_at: Judgement | None = Field(
+        None, description="The best overall judgement while safeguarding is not met"
+    )
     labels: SafeguardingLabels
     wording: SafeguardingWording
     not_met_when: Annotated[list[SafeguardingRule], Field(min_length=1)]
+    improve_when: list[SafeguardingRule] = Field(
+        [], description="Lesser gaps: safeguarding stays met, with these as improvements"
+    )
+
+
+class GapSelector(Strict):
+    """Which gaps a priority level takes; every given field must fit."""
+
+    indicator: list[Literal["found", "not_checked"]] = Field(
+        [], description="Indicators of inadequate practice found or not checked"
+    )
+    moves: list[Verdict] = Field([], description="Gaps that move one of these verdicts")
+    statuses: list[Status] = []
+    min_weight: float = 0
+
+
+class PriorityLevel(Strict):
+    priority: Ident
+    label: Text
+    tone: Tone = Field(description="How the badge is coloured: bad (red), partial, neutral")
+    meaning: Text = Field(description="What the level means, for the report's method section")
+    when: GapSelector
+
+
+class CommonWording(Strict):
+    """Words every framework's reasons and gaps share."""
+
+    met_needs: Text
+    partly_needs: Text
+    found_with: Text
+    applies_to: Text
+    answer: Text = Field(description="The action of an unanswered gap: {questions}")
+    self_reported: Text = Field(description="The reason a claim is self-reported: {evidence}")
+
+
+class Common(Strict):
+    """What every framework shares: one order of importance for gaps, and shared words."""
+
+    priorities: Annotated[list[PriorityLevel], Field(min_length=1)]
+    wording: CommonWording
 
 
 class Rubric(BaseModel):
@@ -385,6 +474,7 @@ class Rubric(BaseModel):
 
     bank: QuestionBank
     frameworks: list[Framework]
+    common: Common
     safeguarding: Safeguarding | None = None
 
     def framework(self, framework_id: str) -> Framework:
@@ -395,6 +485,16 @@ class Rubric(BaseModel):
 
     def criteria(self) -> list[Criterion]:
         return [c for f in self.frameworks for c in f.criteria]
+
+    def evidence_for(self, question_id: str) -> list[str]:
+        """The evidence named by the criteria that read a question, each once: what a
+        school should record beside its answer."""
+        found = {
+            " ".join(c.evidence.split()): None
+            for c in self.criteria()
+            if c.evidence and question_id in c.rule.questions()
+        }
+        return list(found)
 
 
 # --------------------------------------------------------------------------- answers
@@ -451,7 +551,7 @@ class Answers(Strict):
 
 # --------------------------------------------------------------------------- results
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 
 class ResultModel(BaseModel):
@@ -481,6 +581,9 @@ class CriterionResult(ResultModel):
     reasons: list[str]
     questions: list[str]
     answers: list[AnswerNote]
+    indicator: IndicatorState | None = None  # for indicators of inadequate practice only
+    self_reported: bool = False  # claimed without the evidence the criterion names
+    evidence_expected: str | None = None
 
 
 class AreaResult(ResultModel):
@@ -492,6 +595,7 @@ class AreaResult(ResultModel):
     rating: Rating | None
     rating_label: str | None
     counts: dict[Status, int]
+    gate: bool = False  # indicators of inadequate practice: found or not, never a score
 
 
 class LimitingIndicator(ResultModel):
@@ -500,6 +604,7 @@ class LimitingIndicator(ResultModel):
     title: str
     statement: str
     reasons: list[str]
+    questions: list[str] = []  # for one not checked: the questions still to answer
 
 
 class FrameworkResult(ResultModel):
@@ -511,6 +616,9 @@ class FrameworkResult(ResultModel):
     judgement: Judgement | None
     judgement_label: str | None
     judgement_reason: str | None
+    indicators_found: list[str] = []
+    indicators_not_checked: list[str] = []
+    self_reported: int = 0
 
 
 class Gap(ResultModel):
@@ -519,12 +627,17 @@ class Gap(ResultModel):
     area: str
     title: str
     status: Status
+    weight: float
     priority: str
     priority_label: str
     priority_rank: int
     action: str
     owner: str | None
     due: date | None
+    indicator: IndicatorState | None = None
+    moves: list[Verdict] = []  # the verdicts closing this gap would change
+    questions: list[str] = []  # for an unanswered gap: what to answer
+    self_reported: bool = False
 
 
 class SchoolSummary(ResultModel):
@@ -536,10 +649,23 @@ class SchoolSummary(ResultModel):
     completed_by: str | None
 
 
+class SafeguardingFix(ResultModel):
+    """One thing to change: a criterion that makes safeguarding not met, or could be better."""
+
+    criterion: str
+    framework: str
+    title: str
+    status: Status
+    reason: str
+    action: str
+
+
 class SafeguardingResult(ResultModel):
     status: SafeguardingStatus
     label: str
     reasons: list[str]
+    fixes: list[SafeguardingFix] = []  # what must change for it to be met
+    improvements: list[SafeguardingFix] = []  # lesser gaps: met, with these to improve
 
 
 class Revisit(ResultModel):
@@ -566,12 +692,16 @@ class Result(ResultModel):
     judgement: Judgement | None
     judgement_label: str | None
     judgement_reason: str | None
+    judgement_capped: bool = False  # safeguarding not met holds it below what scores give
     safeguarding: SafeguardingResult | None = None
     score: float | None
     coverage: float
     areas: list[AreaResult]
     limiting: list[str]
     limiting_detail: list[LimitingIndicator]
+    not_checked: list[str] = []  # indicators of inadequate practice whose answers are missing
+    not_checked_detail: list[LimitingIndicator] = []
+    self_reported: list[str] = []  # criteria claimed without the evidence they name
     criteria: list[CriterionResult]
     gaps: list[Gap]
     unanswered: list[str]

@@ -7,7 +7,11 @@ loads, with the list of known ones. Nothing is ever ``eval``-ed.
 
 Evaluation is three-valued: a test on an unanswered question is *unknown*
 (``None``), so a criterion can be told apart as unanswered rather than failed.
-Every result carries the reasons that decided it, in words a governor reads.
+An answer that says a thing is absent ("never", "no record", "not known": an
+:class:`Absent`) is an answer, not silence: every test reads it as the worst
+value the question can have, so it counts as the absence it describes.
+Every result carries the reasons that decided it, in words a governor reads,
+and each reason says which bar it was held to (``lead``: "Met needs", ...).
 
 This module is pure: it imports no YAML, template or CLI code.
 """
@@ -33,8 +37,40 @@ class QuestionInfo(Protocol):
     def label(self) -> str: ...
     @property
     def type(self) -> str: ...
+    @property
+    def better(self) -> str: ...
     def choice_ids(self) -> list[str]: ...
     def choice_label(self, value: str) -> str: ...
+
+
+# The answers that say a thing is absent, and how a governor reads them.
+ABSENT_LABELS: dict[str, str] = {
+    "never": "Never",
+    "no_record": "No record kept",
+    "unknown": "Not known",
+}
+
+
+def absent_words(kinds: Sequence[str]) -> list[str]:
+    """Absence answers as written in a file, with their meaning where the word alone
+    does not say it: ``never``, ``no_record (no record kept)``."""
+    return [
+        kind if kind == ABSENT_LABELS[kind].lower() else f"{kind} ({ABSENT_LABELS[kind].lower()})"
+        for kind in kinds
+    ]
+
+
+@dataclass(frozen=True)
+class Absent:
+    """An answer that says the thing asked about is absent: never done, no record of
+    it, or not known. It is an answer (the question is not unanswered), and every test
+    reads it as the worst value the question can have."""
+
+    kind: str  # a key of ABSENT_LABELS
+
+    @property
+    def label(self) -> str:
+        return ABSENT_LABELS[self.kind]
 
 
 @dataclass(frozen=True)
@@ -64,6 +100,10 @@ class Operator:
     test: Callable[[QuestionInfo, Any, Any, date], bool]  # (question, answer, operand, review)
     describe: Callable[[QuestionInfo, Any], str]
     about_choices: bool = False  # its reasons name only the choices in its operand
+    # What the test gives for an Absent answer (never / no record / not known): the
+    # absence is the worst value, so a test of "at least" fails and "more than N days
+    # ago" holds. None for operators of types that take no such answers.
+    on_absent: Callable[[QuestionInfo], bool] | None = None
 
 
 def _as_list(operand: Any) -> list[Any]:
@@ -156,30 +196,35 @@ OPERATORS: dict[str, Operator] = {
         _check_number,
         lambda q, value, operand, _: value >= operand,
         lambda q, operand: f"is {operand:g}{'%' if q.type == 'percentage' else ''} or more",
+        on_absent=lambda q: q.better == "lower",
     ),
     "lte": Operator(
         _NUMBER_TYPES,
         _check_number,
         lambda q, value, operand, _: value <= operand,
         lambda q, operand: f"is {operand:g}{'%' if q.type == 'percentage' else ''} or less",
+        on_absent=lambda q: q.better != "lower",
     ),
     "lt": Operator(
         _NUMBER_TYPES,
         _check_number,
         lambda q, value, operand, _: value < operand,
         lambda q, operand: f"is below {operand:g}{'%' if q.type == 'percentage' else ''}",
+        on_absent=lambda q: q.better != "lower",
     ),
     "within_days": Operator(
         frozenset({"date"}),
         _check_days,
         lambda q, value, operand, review: _days_before(value, review) <= operand,
         lambda q, operand: f"is within {operand} days before the review date",
+        on_absent=lambda q: False,
     ),
     "older_than_days": Operator(
         frozenset({"date"}),
         _check_days,
         lambda q, value, operand, review: _days_before(value, review) > operand,
         lambda q, operand: f"is more than {operand} days before the review date",
+        on_absent=lambda q: True,
     ),
     "includes": Operator(
         frozenset({"multiple_choice"}),
@@ -212,6 +257,7 @@ OPERATORS: dict[str, Operator] = {
         _check_true,
         lambda q, value, operand, _: True,
         lambda q, operand: "is answered",
+        on_absent=lambda q: True,
     ),
 }
 
@@ -219,12 +265,17 @@ OPERATORS: dict[str, Operator] = {
 # --------------------------------------------------------------------------- conditions
 
 
+# The bar a reason is held to, when the caller names none.
+DEFAULT_LEAD = "It needs"
+
+
 class Condition(ABC):
     """A node of a rule. Subclasses are immutable and evaluate without side effects."""
 
     @abstractmethod
-    def evaluate(self, ctx: Context) -> Outcome:
-        """True, false or unknown (None), with the reasons that decided it."""
+    def evaluate(self, ctx: Context, lead: str = DEFAULT_LEAD) -> Outcome:
+        """True, false or unknown (None), with the reasons that decided it. ``lead``
+        names the bar in each reason ("Met needs", "Partly met needs", ...)."""
 
     @abstractmethod
     def questions(self) -> list[str]:
@@ -241,17 +292,28 @@ class Test(Condition):
     op: str
     operand: Any
 
-    def evaluate(self, ctx: Context) -> Outcome:
+    def evaluate(self, ctx: Context, lead: str = DEFAULT_LEAD) -> Outcome:
+        return self.outcome(ctx, lead, negated=False)
+
+    def outcome(self, ctx: Context, lead: str, negated: bool) -> Outcome:
+        """The test's outcome; ``negated`` when a ``not`` stands above it, so that the
+        reason states the bar the answer is really held to."""
         q = self.question
+        operator = OPERATORS[self.op]
         value = ctx.answers.get(q.id)
-        wanted = OPERATORS[self.op].describe(q, self.operand)
+        wanted = operator.describe(q, self.operand)
+        bar = f"an answer that does not match this: it {wanted}" if negated else wanted
         if value is None:
-            return Outcome(None, (f"{q.label}: not answered (needs an answer that {wanted})",))
-        held = OPERATORS[self.op].test(q, value, self.operand, ctx.review_date)
-        focus = _as_list(self.operand) if OPERATORS[self.op].about_choices else None
+            return Outcome(None, (f"{q.label}: not answered. {lead} an answer that {bar}.",))
+        if isinstance(value, Absent):
+            assert operator.on_absent is not None  # loading allows absences only where it is set
+            held = operator.on_absent(q)
+        else:
+            held = operator.test(q, value, self.operand, ctx.review_date)
+        focus = _as_list(self.operand) if operator.about_choices else None
         shown = show_answer(q, value, ctx.review_date, focus)
-        verdict = "meets" if held else "does not meet"
-        return Outcome(held, (f"{q.label}: {shown}; {verdict} the test that it {wanted}",))
+        verdict = "yes" if held != negated else "no"
+        return Outcome(held, (f"{q.label}: {shown}. {lead} an answer that {bar}: {verdict}.",))
 
     def questions(self) -> list[str]:
         return [self.question.id]
@@ -264,8 +326,8 @@ class Test(Condition):
 class AllOf(Condition):
     items: tuple[Condition, ...]
 
-    def evaluate(self, ctx: Context) -> Outcome:
-        outcomes = [item.evaluate(ctx) for item in self.items]
+    def evaluate(self, ctx: Context, lead: str = DEFAULT_LEAD) -> Outcome:
+        outcomes = [item.evaluate(ctx, lead) for item in self.items]
         for wanted in (False, None):
             picked = [o for o in outcomes if o.value is wanted]
             if picked:
@@ -283,8 +345,8 @@ class AllOf(Condition):
 class AnyOf(Condition):
     items: tuple[Condition, ...]
 
-    def evaluate(self, ctx: Context) -> Outcome:
-        outcomes = [item.evaluate(ctx) for item in self.items]
+    def evaluate(self, ctx: Context, lead: str = DEFAULT_LEAD) -> Outcome:
+        outcomes = [item.evaluate(ctx, lead) for item in self.items]
         for wanted in (True, None):
             picked = [o for o in outcomes if o.value is wanted]
             if picked:
@@ -302,8 +364,11 @@ class AnyOf(Condition):
 class Not(Condition):
     item: Condition
 
-    def evaluate(self, ctx: Context) -> Outcome:
-        inner = self.item.evaluate(ctx)
+    def evaluate(self, ctx: Context, lead: str = DEFAULT_LEAD) -> Outcome:
+        if isinstance(self.item, Test):  # say the bar the right way round
+            inner = self.item.outcome(ctx, lead, negated=True)
+        else:
+            inner = self.item.evaluate(ctx, f"{lead} the opposite of this:")
         return Outcome(None if inner.value is None else not inner.value, inner.reasons)
 
     def questions(self) -> list[str]:
@@ -322,6 +387,8 @@ def show_answer(
 ) -> str:
     """An answer as a governor would read it; ``focus`` limits a multiple choice to
     the choices a test is about, so a reason names only what matters to it."""
+    if isinstance(value, Absent):
+        return f"'{value.label}'"
     if question.type == "date":
         days = (review_date - value).days
         when = (

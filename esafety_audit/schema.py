@@ -18,6 +18,13 @@ _PERCENT_TEXT = Annotated[str, StringConstraints(pattern=r"^\s*\d+(\.\d+)?\s*%\s
 
 def _value_type(question: Question) -> Any:
     """What an answer may be: the same forms the loader accepts (loading.check_value)."""
+    value = _typed_value(question)
+    if question.absent:
+        value = value | Literal[tuple(question.absent)]  # never, no_record, unknown
+    return value
+
+
+def _typed_value(question: Question) -> Any:
     kind = question.type
     ids = tuple(question.answer_choices() or ())
     if kind in ("yes_partly_no", "yes_no"):

@@ -42,3 +42,16 @@ def copy_rubric(
     shutil.copytree(criteria, crit)
     shutil.copytree(questions, ques)
     return crit, ques
+
+
+def rubric_with_evidence(destination: Path) -> Rubric:
+    """The mini rubric with its one essential criterion naming the evidence that shows it."""
+    criteria, questions = copy_rubric(destination)
+    framework = criteria / "mini.yaml"
+    text = framework.read_text(encoding="utf-8")
+    text = text.replace(
+        "    action: Train staff.\n",
+        "    action: Train staff.\n    evidence: the signed training register\n",
+    )
+    framework.write_text(text, encoding="utf-8")
+    return load_rubric(criteria, questions)

@@ -151,3 +151,23 @@ def test_numbers_that_are_not_ordinary_numbers(tmp_path: Path, value: str, shown
         f"answers.yaml:6:18: shared_logins: {shown} is not a number (0 or more); give an "
         "ordinary number [answers.shared_logins]"
     ]
+
+
+def test_a_word_where_a_date_is_asked_names_the_absences_it_takes(tmp_path: Path) -> None:
+    assert _problems(tmp_path, HEADER + "answers:\n  reviewed: not yet\n") == [
+        "answers.yaml:6:13: reviewed: 'not yet' is not a date; write it as YYYY-MM-DD, e.g. "
+        "2026-09-01; or, if there is none, one of: never, no_record [answers.reviewed]"
+    ]
+
+
+def test_never_and_no_record_are_accepted_where_the_question_offers_them(tmp_path: Path) -> None:
+    from esafety_audit.rules import Absent
+
+    path = tmp_path / "answers.yaml"
+    path.write_text(
+        HEADER + "answers:\n  reviewed: never\n  trained_pct: {value: No_Record}\n",
+        encoding="utf-8",
+    )
+    answers = load_answers(path, mini_rubric())
+    assert answers.answers["reviewed"].value == Absent("never")
+    assert answers.answers["trained_pct"].value == Absent("no_record")

@@ -261,3 +261,22 @@ def test_an_older_question_bank_version_is_noted(capsys, tmp_path: Path) -> None
     code, _, err = _cli(capsys, "validate", str(path))
     assert code == 0
     assert f"{path}: note: written against question bank 0.0; this tool asks version 0.1" in err
+
+
+def test_the_schema_and_init_offer_the_absences_a_question_takes(capsys, tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    _, out, _ = _cli(capsys, "schema")
+    schema = json.loads(out)
+    data = {
+        "school": {"name": "Oak", "phase": "primary", "review_date": "2026-11-20"},
+        "answers": {"reviewed": "never", "trained_pct": {"value": "unknown"}},
+    }
+    jsonschema.validate(data, schema)
+    data["answers"]["shared_logins"] = "unknown"  # a count of shared logins takes none
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+    code, _, _ = _cli(capsys, "init", "--phase", "primary", "-o", str(tmp_path / "a.yaml"))
+    assert code == 0
+    text = (tmp_path / "a.yaml").read_text(encoding="utf-8")
+    assert "# Answer: a date, YYYY-MM-DD; or, if there is none, never / no_record" in text
+    assert "an empty answer is a gap to close" in text

@@ -226,7 +226,7 @@ def test_compare_prints_json(capsys, reviews) -> None:
     code, out, _ = _cli(capsys, "compare", str(old), str(new), "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "2.0"
     assert data["before"]["review_date"] == "2025-11-20"
     assert data["after"]["review_date"] == "2026-11-20"
     assert {c["change"] for c in data["criteria"]} >= {"improved", "regressed", "unchanged"}

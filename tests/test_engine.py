@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import make_answers, mini_rubric
+from helpers import make_answers, mini_rubric, rubric_with_evidence
 
 from esafety_audit.engine import evaluate
+from esafety_audit.loading import load_rubric
 from esafety_audit.models import Result
 
 GOOD = {
@@ -45,12 +46,15 @@ def test_a_limiting_indicator_caps_the_judgement_whatever_the_score() -> None:
     result = _run({**GOOD, "shared_logins": 2})
     assert result.limiting == ["mini.inadequate.shared_logins"]
     assert result.judgement == "inadequate"
-    assert result.judgement_reason == "Inadequate, because staff share logins."
-    assert result.score == 80  # the averages alone would make it good
+    assert result.judgement_reason == (
+        "Inadequate, because an indicator of inadequate practice is found: staff share logins."
+    )
+    assert result.score == 100  # indicators are gates: the score alone would be outstanding
     assert result.limiting_detail[0].reasons == [
-        "Staff sharing a login: 2; meets the test that it is 1 or more"
+        "Staff sharing a login: 2. The indicator is found with an answer that is 1 or more: yes."
     ]
     assert result.gaps[0].priority == "urgent"
+    assert result.gaps[0].moves == ["judgement"]  # a gate moves no score
 
 
 def test_two_indicators_are_both_listed() -> None:
@@ -77,12 +81,16 @@ def test_key_stages_can_be_overridden_by_the_school() -> None:
 def test_unanswered_stays_in_the_denominator_and_lowers_coverage() -> None:
     result = _run({k: v for k, v in GOOD.items() if k != "trained_pct"})
     assert _status(result, "mini.safety.trained") == "unanswered"
-    # 7 applicable criteria (not the KS4 one), 6 answered; weights 2+1+3+2+1+3+3, 3 unanswered
+    # 7 applicable criteria (not the KS4 one), 6 answered; the scored weights are 2+1+3+2+1
+    # (the two indicators are gates, not scored), and the unanswered 3 earns nothing
     assert result.coverage == round(100 * 6 / 7, 1)
-    assert result.score == round(100 * (15 - 3) / 15, 1)
+    assert result.score == round(100 * (9 - 3) / 9, 1)
     assert "trained_pct" in result.unanswered
-    # coverage below the outstanding threshold (90) but the score too: good at best
-    assert result.judgement == "good"
+    assert result.judgement == "requires_improvement"
+    # the blank is a gap to close: answer it, at the priority its weight gives
+    gap = next(g for g in result.gaps if g.criterion == "mini.safety.trained")
+    assert (gap.status, gap.priority, gap.questions) == ("unanswered", "high", ["trained_pct"])
+    assert gap.action == "Answer first: Staff trained."
 
 
 def test_partly_met_earns_the_rubric_partly_credit() -> None:
@@ -107,40 +115,57 @@ def test_the_same_answers_go_stale_with_a_later_review_date() -> None:
     assert _status(_run(GOOD, review_date="2027-11-20"), "mini.policy.reviewed") == "not_met"
 
 
+# Scored weights 2 (policy) + 1 (reviewed) + 3 (trained) + 2 (filtering) + 1 (lead) = 9.
 @pytest.mark.parametrize(
-    ("changes", "score", "judgement"),
+    ("changes", "score", "judgement", "cause"),
     [
-        ({"trained_pct": 60}, 90, "outstanding"),  # 13.5 of 15: exactly the threshold
-        ({"trained_pct": 60, "policy": "partly"}, 83.3, "good"),
-        ({"trained_pct": 10, "policy": "no", "reviewed": "2020-01-01"}, 60, "requires_improvement"),
+        ({}, 100, "outstanding", ""),
+        ({"filtering": "basic"}, 88.9, "good", "the score is below the 90% it needs"),
+        ({"trained_pct": 60}, 83.3, "good", "the score is below the 90% it needs"),
+        ({"trained_pct": 60, "policy": "no"}, 61.1, "requires_improvement", "below the 70%"),
         (
-            {"trained_pct": 10, "policy": "no", "reviewed": "2020-01-01", "lead_name": None},
-            53.3,
+            {"trained_pct": 10, "policy": "partly", "reviewed": "2020-01-01"},
+            44.4,
             "requires_improvement",
+            "the score is below the 70% it needs",
         ),
         (
-            {"trained_pct": 10, "policy": "no", "reviewed": "2020-01-01", "filtering": "basic"},
-            53.3,
-            "requires_improvement",
-        ),
-        (
-            {
-                "trained_pct": 10,
-                "policy": "no",
-                "reviewed": "2020-01-01",
-                "filtering": "basic",
-                "lead_name": None,
-            },
-            46.7,
-            "requires_improvement",
+            {"trained_pct": 10, "policy": "no", "reviewed": "2020-01-01"},
+            33.3,
+            "inadequate",
+            "; not Requires improvement, because the score is below the 40% it needs",
         ),
     ],
 )
-def test_judgement_thresholds_come_from_the_rubric(
-    changes: dict[str, object], score: float, judgement: str
+def test_judgement_thresholds_come_from_the_rubric_and_the_sentence_names_the_cause(
+    changes: dict[str, object], score: float, judgement: str, cause: str
 ) -> None:
     result = _run({**GOOD, **changes})
     assert (result.score, result.judgement) == (score, judgement)
+    assert cause in (result.judgement_reason or "")
+    assert result.judgement_reason.startswith(f"{result.judgement_label}: a score of {score:g}%")
+
+
+def test_a_red_area_is_named_as_what_holds_the_judgement_back() -> None:
+    rubric = mini_rubric()
+    framework = rubric.frameworks[0]
+    levels = framework.scoring.judgement or []
+    lenient = [
+        levels[0].model_copy(update={"min_score": 60}),
+        levels[1].model_copy(update={"min_score": 50}),
+        *levels[2:],
+    ]
+    scoring = framework.scoring.model_copy(update={"judgement": lenient})
+    rubric = rubric.model_copy(
+        update={"frameworks": [framework.model_copy(update={"scoring": scoring})]}
+    )
+    answers = make_answers(rubric, {**GOOD, "policy": "no", "reviewed": "2020-01-01"})
+    result = evaluate(rubric, answers)
+    assert (result.score, result.judgement) == (66.7, "good")  # 6 of 9, but policy is red
+    assert result.judgement_reason == (
+        "Good: a score of 66.7% with 100% of criteria answered; not Outstanding, because "
+        "some areas are rated red (Policy)."
+    )
 
 
 def test_a_red_area_keeps_a_school_from_outstanding() -> None:
@@ -197,8 +222,8 @@ def test_too_few_answers_are_not_judged_unless_an_indicator_is_found() -> None:
         update={"scoring": framework.scoring.model_copy(update={"min_coverage_to_judge": 50})}
     )
     rubric = rubric.model_copy(update={"frameworks": [strict]})
-    sparse = evaluate(rubric, make_answers(rubric, {"policy": "yes", "trained_pct": 90}))
-    assert sparse.coverage == round(100 * 2 / 7, 1)
+    sparse = evaluate(rubric, make_answers(rubric, {"shared_logins": 0, "filtering": "managed"}))
+    assert sparse.coverage == round(100 * 3 / 7, 1)
     assert sparse.judgement is None
     assert sparse.judgement_reason == (
         f"Not judged: only {sparse.coverage:g}% of criteria are answered, and a judgement needs "
@@ -242,3 +267,152 @@ def test_results_do_not_depend_on_hash_seeds() -> None:
         assert done.returncode == 0, done.stderr
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+# --------------------------------------------------------------------------- silence
+
+
+def test_an_indicator_left_blank_is_not_checked_and_blocks_the_judgement() -> None:
+    """A blank can never hide an indicator: the school that shares logins cannot become
+    outstanding by leaving the question out."""
+    honest = _run({**GOOD, "shared_logins": 3})
+    blank = _run({k: v for k, v in GOOD.items() if k != "shared_logins"})
+    assert honest.judgement == "inadequate"
+    assert blank.judgement is None
+    assert blank.not_checked == ["mini.inadequate.shared_logins"]
+    assert blank.limiting == []
+    assert blank.judgement_reason == (
+        "Not judged, because an indicator of inadequate practice is not checked "
+        "(staff share logins). Answer first: Staff sharing a login."
+    )
+    detail = blank.not_checked_detail[0]
+    assert detail.questions == ["shared_logins"]
+    first = blank.gaps[0]
+    assert (first.criterion, first.indicator, first.priority) == (
+        "mini.inadequate.shared_logins",
+        "not_checked",
+        "urgent",
+    )
+    indicator = next(c for c in blank.criteria if c.id == "mini.inadequate.shared_logins")
+    assert (indicator.status, indicator.indicator, indicator.score) == (
+        "unanswered",
+        "not_checked",
+        None,
+    )
+
+
+def test_a_partly_answered_indicator_is_not_checked_until_all_of_it_is_answered() -> None:
+    rubric = load_rubric()
+    answers = make_answers(rubric, {"pupil_logins": "individual"}, phase="secondary")
+    result = evaluate(rubric, answers, ["ofsted-esafety-2014"])
+    assert "ofsted.inadequate.weak_passwords" in result.not_checked
+
+
+def test_an_indicator_area_is_a_gate_with_no_score_or_rating() -> None:
+    rubric = load_rubric()
+    result = evaluate(rubric, make_answers(rubric, {"staff_shared_accounts": 2}))
+    gate = next(a for a in result.areas if a.id == "inadequate_practice")
+    assert gate.gate
+    assert (gate.score, gate.rating) == (None, None)
+    assert gate.counts["not_met"] == 1
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [("never", "not_met"), ("no_record", "not_met"), ("2026-09-01", "met"), (None, "unanswered")],
+)
+def test_never_and_no_record_are_answers_that_count_as_the_absence(
+    answer: str | None, status: str
+) -> None:
+    result = _run({**GOOD, "reviewed": answer})
+    criterion = next(c for c in result.criteria if c.id == "mini.policy.reviewed")
+    assert criterion.status == status
+    if answer == "never":
+        assert criterion.reasons == [
+            "Policy reviewed: 'Never'. Met needs an answer that is within 365 days "
+            "before the review date: no."
+        ]
+        assert "reviewed" not in result.unanswered  # an answer, not a blank
+
+
+def test_an_absent_percentage_is_below_any_bar() -> None:
+    result = _run({**GOOD, "trained_pct": "no_record"})
+    assert _status(result, "mini.safety.trained") == "not_met"
+    assert result.coverage == 100
+
+
+def test_an_absence_is_refused_where_the_question_does_not_offer_it() -> None:
+    from esafety_audit.errors import InputError
+
+    rubric = mini_rubric()
+    with pytest.raises(InputError) as caught:
+        make_answers(rubric, {**GOOD, "shared_logins": "unknown"})
+    assert "'unknown' is not a number (0 or more)" in caught.value.problems[0].message
+
+
+# --------------------------------------------------------------------------- words
+
+
+def test_reasons_say_what_met_and_partly_met_each_need() -> None:
+    result = _run({**GOOD, "trained_pct": 74})
+    trained = next(c for c in result.criteria if c.id == "mini.safety.trained")
+    assert trained.reasons == [
+        "Staff trained: 74%. Met needs an answer that is 80% or more: no.",
+        "Staff trained: 74%. Partly met needs an answer that is 50% or more: yes.",
+    ]
+
+
+# --------------------------------------------------------------------------- importance
+
+
+def test_each_gap_says_which_verdicts_closing_it_would_move() -> None:
+    # 83.3% is good; training met would make it 100%: outstanding
+    result = _run({**GOOD, "trained_pct": 60})
+    gap = next(g for g in result.gaps if g.criterion == "mini.safety.trained")
+    assert gap.moves == ["judgement", "score"]
+    # 77.8%: closing either gap alone gives 88.9%, still good
+    weaker = _run({**GOOD, "policy": "partly", "filtering": "basic"})
+    assert weaker.judgement == "good"
+    assert [g.moves for g in weaker.gaps] == [["score"], ["score"]]
+
+
+def test_gaps_follow_the_one_priority_scale_whatever_the_framework() -> None:
+    rubric = load_rubric()
+    answers = make_answers(rubric, {"filtering_provision": "none"}, phase="special")
+    result = evaluate(rubric, answers)
+    ranks = [g.priority_rank for g in result.gaps]
+    assert ranks == sorted(ranks)
+    assert result.gaps[0].criterion == "ofsted.inadequate.no_filtering_or_monitoring"
+    assert result.gaps[0].indicator == "found"
+    labels = [level.label for level in rubric.common.priorities]
+    assert {g.priority_label for g in result.gaps} <= set(labels)
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def test_an_essential_claim_without_its_evidence_is_self_reported_and_partly_met(
+    tmp_path: Path,
+) -> None:
+    rubric = rubric_with_evidence(tmp_path)
+    claimed = evaluate(rubric, make_answers(rubric, GOOD))
+    trained = next(c for c in claimed.criteria if c.id == "mini.safety.trained")
+    assert (trained.status, trained.self_reported) == ("partly_met", True)
+    assert trained.evidence_expected == "the signed training register"
+    assert trained.reasons[-1] == (
+        "Self-reported: no evidence recorded (expected: the signed training register)."
+    )
+    assert claimed.self_reported == ["mini.safety.trained"]
+    assert claimed.judgement == "good"  # 7.5 of 9: the claim alone cannot make it outstanding
+    shown = {**GOOD, "trained_pct": {"value": 95, "evidence": "Register, signed 2026-09-03"}}
+    evidenced = evaluate(rubric, make_answers(rubric, shown))
+    trained = next(c for c in evidenced.criteria if c.id == "mini.safety.trained")
+    assert (trained.status, trained.self_reported) == ("met", False)
+    assert evidenced.judgement == "outstanding"
+
+
+def test_blank_evidence_is_no_evidence(tmp_path: Path) -> None:
+    rubric = rubric_with_evidence(tmp_path)
+    blank = {**GOOD, "trained_pct": {"value": 95, "evidence": "   "}}
+    result = evaluate(rubric, make_answers(rubric, blank))
+    assert result.self_reported == ["mini.safety.trained"]

@@ -7,9 +7,11 @@ that indicates it, must make the judgement inadequate with that indicator listed
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import make_answers
 
 from esafety_audit.engine import evaluate
 from esafety_audit.loading import data_dir, load_answers, load_rubric
@@ -172,3 +174,78 @@ def test_naming_a_framework_twice_counts_it_once(rubric: Rubric) -> None:
     school = _example(rubric, "oakfield-primary.yaml")
     twice = evaluate(rubric, school, ["ofsted-esafety-2014", "ofsted-esafety-2014"])
     assert len(twice.criteria) == len(rubric.framework("ofsted-esafety-2014").criteria)
+
+
+# --------------------------------------------------------------------------- silence
+
+
+def _cases_that_trigger(indicator: str) -> list[dict[str, Any]]:
+    """The rule cases (tests/cases) that find an indicator: answers that indicate it."""
+    from esafety_audit.yamlfile import read_yaml
+
+    found = []
+    for path in sorted((Path(__file__).parent / "cases").glob("*/*.yaml")):
+        for case in (read_yaml(path).data or {}).get(indicator, []):
+            if case.get("expect") in ("triggered", "not_met") and case.get("answers"):
+                found.append(case)
+    return found
+
+
+INDICATORS = [c.id for c in load_rubric().criteria() if c.kind == "inadequate_indicator"]
+
+
+@pytest.mark.parametrize("indicator", INDICATORS)
+def test_a_blank_never_hides_an_indicator(rubric: Rubric, indicator: str) -> None:
+    """The exemplary school with one bad practice is inadequate; the same school with
+    that practice's answers left blank gets no clean verdict: no good or outstanding,
+    safeguarding not met, and the indicator listed as not checked."""
+    oakfield = _example(rubric, "oakfield-primary.yaml")
+    cases = _cases_that_trigger(indicator)
+    assert cases, f"{indicator} has no rule case that triggers it"
+    for case in cases:
+        school = {**oakfield.school.model_dump(), **(case.get("school") or {})}
+        answers = {**{q: a.model_dump() for q, a in oakfield.answers.items()}}
+        answers.update(case["answers"])
+        honest = make_answers(rubric, {k: v for k, v in answers.items() if v is not None}, **school)
+        result = evaluate(rubric, honest)
+        if indicator not in result.limiting:
+            continue  # this case triggers it only beside other answers; another case will
+        assert result.judgement == "inadequate"
+        blanked = {k: v for k, v in answers.items() if k not in case["answers"]}
+        hidden = evaluate(rubric, make_answers(rubric, blanked, **school))
+        assert hidden.judgement not in ("good", "outstanding"), hidden.judgement_reason
+        assert hidden.safeguarding is not None and hidden.safeguarding.status == "not_met"
+        assert indicator in hidden.not_checked
+        assert indicator not in hidden.limiting
+        assert hidden.gaps[0].priority == "urgent"
+        break
+    else:
+        pytest.fail(f"no case for {indicator} finds it on top of the exemplary school")
+
+
+def test_no_record_of_staff_training_finds_the_indicator(rubric: Rubric) -> None:
+    oakfield = _example(rubric, "oakfield-primary.yaml")
+    answers = {q: a.model_dump() for q, a in oakfield.answers.items()}
+    answers["staff_training_last"] = "no_record"
+    school = oakfield.school.model_dump()
+    result = evaluate(rubric, make_answers(rubric, answers, **school))
+    assert "ofsted.inadequate.no_staff_training" in result.limiting
+    assert result.judgement == "inadequate"
+
+
+def test_a_special_school_with_no_filtering_has_the_urgent_gap_first(rubric: Rubric) -> None:
+    oakfield = _example(rubric, "oakfield-primary.yaml")
+    answers = {q: a.model_dump() for q, a in oakfield.answers.items()}
+    answers["filtering_provision"] = "none"
+    school = {**oakfield.school.model_dump(), "phase": "special"}
+    result = evaluate(rubric, make_answers(rubric, answers, **school))
+    first = result.gaps[0]
+    assert (first.criterion, first.priority) == (
+        "ofsted.inadequate.no_filtering_or_monitoring",
+        "urgent",
+    )
+    assert [g.priority_rank for g in result.gaps] == sorted(g.priority_rank for g in result.gaps)
+    # what makes safeguarding not met comes before everything else that is not urgent
+    after_urgent = [g for g in result.gaps if g.priority != "urgent"]
+    moves = [("safeguarding" in g.moves) for g in after_urgent]
+    assert moves == sorted(moves, reverse=True)

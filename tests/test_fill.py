@@ -742,3 +742,45 @@ def test_retyping_every_answer_of_an_example_school_changes_no_byte(tmp_path: Pa
     assert summary.outcome is Outcome.finished
     assert summary.given == sum(t != "s" for t in typed) > 100
     assert path.read_bytes() == original
+
+
+# --------------------------------------------------------------------------- absences
+
+
+def test_never_and_no_record_can_be_answered_and_read_back(tmp_path: Path) -> None:
+    from esafety_audit.rules import Absent
+
+    path = _blank(tmp_path)
+    summary, script = _fill(path, "1", "never", "no record", "q")
+    assert summary.given == 3
+    assert _values(path) == {
+        "policy": "yes",
+        "reviewed": Absent("never"),
+        "trained_pct": Absent("no_record"),
+    }
+    text = path.read_text("utf-8")
+    assert "  reviewed: never\n" in text and "  trained_pct: no_record\n" in text
+    assert "or never or no_record (no record kept)" in script.text
+    # a second run shows the saved absence in words, and keeps it on Enter
+    _, again = _fill(path, "", "q", start="reviewed")
+    assert "Current answer: Never" in again.text
+    assert _values(path)["reviewed"] == Absent("never")
+
+
+def test_a_question_without_absences_refuses_them(tmp_path: Path) -> None:
+    path = _blank(tmp_path)
+    _, script = _fill(path, "1", "2026-09-01", "95", "unknown", "0", "q")
+    assert "'unknown' is not a number (0 or more)" in script.text
+    assert _values(path)["shared_logins"] == 0
+
+
+def test_the_expected_evidence_is_shown_beside_the_question(tmp_path: Path) -> None:
+    from helpers import rubric_with_evidence
+
+    rubric = rubric_with_evidence(tmp_path / "rubric")
+    path = _blank(tmp_path, rubric)
+    _, script = _fill(path, "1", "2026-09-01", "q", rubric=rubric)
+    assert "Evidence to record: the signed training register." in script.text
+    assert "Evidence to record" in blank_answers(rubric, "primary", REVIEW_DATE)
+    comment = blank_answers(rubric, "primary", REVIEW_DATE).split("  trained_pct:")[0]
+    assert comment.rstrip().endswith("# Evidence to record: the signed training register.")

@@ -99,7 +99,7 @@ def test_an_unknown_related_criterion_is_located(tmp_path: Path) -> None:
     shown = [str(p) for p in caught.value.problems]
     assert len(shown) == 1
     assert "mini.yaml:49:15: related criterion 'mini.policy.reviewd'" not in shown[0]
-    assert ":49:15: unknown related criterion 'mini.policy.reviewd'" in shown[0]
+    assert ":60:15: unknown related criterion 'mini.policy.reviewd'" in shown[0]
     assert "did you mean 'mini.policy.reviewed'?" in shown[0]
 
 
@@ -152,14 +152,18 @@ scoring:
     - {rating: green, label: Green, min_score: 75}
     - {rating: amber, label: Amber, min_score: 50}
     - {rating: red, label: Red, min_score: 0}
-  priorities:
-    - {priority: high, label: High, statuses: [not_met], min_weight: 3}
-    - {priority: low, label: Low, statuses: [not_met, partly_met], min_weight: 0}
+  basis: tool
+  rationale: The trust's own bands, the same as the national frameworks'.
   wording:
     limiting: "{label}, because {indicator}{others}."
     one_more: " (and 1 more)"
     more: " (and {more} more)"
-    level: "{label}: {score}% with {coverage}% answered."
+    not_checked: "Not judged: {indicators} not checked; answer {questions}."
+    level: "{label}: {score}% with {coverage}% answered{held_back}."
+    held_back: "; not {next}, because {causes}"
+    cause_score: "the score is below {min_score}%"
+    cause_coverage: "only {coverage}% is answered"
+    cause_red: "{count} areas are red ({areas})"
     not_judged: "Not judged: {coverage}% answered of {needed}% needed."
     nothing_applies: Not judged, because nothing applies.
 criteria:

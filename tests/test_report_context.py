@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import jinja2
 import pytest
-from helpers import make_answers, mini_rubric
+from helpers import make_answers, mini_rubric, rubric_with_evidence
 
 from esafety_audit.engine import evaluate
 from esafety_audit.models import Rubric
 from esafety_audit.reports import build_context, render_reports
-from esafety_audit.reports.context import ReportContext, status_words
+from esafety_audit.reports.context import ReportContext
+from esafety_audit.reports.palette import status_words
 from esafety_audit.reports.render import environment
 from esafety_audit.reports.text import md_escape, rich, sanitise
 
@@ -66,7 +68,9 @@ def test_missing_cover_facts_are_said_in_words(mini: Rubric) -> None:
 def test_the_judgement_comes_with_a_reason_a_governor_can_repeat(mini: Rubric) -> None:
     ctx = context_for(mini, {**GOOD, "shared_logins": 2})
     assert ctx.glance.judgement == "Inadequate"
-    assert ctx.glance.reason == "Inadequate, because staff share logins."
+    assert ctx.glance.reason == (
+        "Inadequate, because an indicator of inadequate practice is found: staff share logins."
+    )
     assert ctx.glance.tone == "bad"
     assert ctx.glance.limiting_count == 1
 
@@ -85,8 +89,11 @@ def test_the_chart_labels_every_bar_with_a_number_and_a_word(mini: Rubric) -> No
 
 def test_limiting_indicators_list_the_answers_that_triggered_them(mini: Rubric) -> None:
     ctx = context_for(mini, {**GOOD, "shared_logins": 3})
-    (item,) = ctx.limiting
+    (item,) = ctx.gates.found
     assert item.title == "Staff share logins"
+    assert item.badge.word == "Found"
+    assert ctx.gates.not_checked == []
+    assert ctx.gates.not_found == ["There is no internet filtering"]
     assert [a.label for a in item.answers] == ["Staff sharing a login"]
     assert item.answers[0].answer == "3"
     assert any("3" in reason for reason in item.reasons)
@@ -101,10 +108,16 @@ def test_top_priorities_are_the_five_most_important_gaps(mini: Rubric) -> None:
         "shared_logins": 4,
     }
     ctx = context_for(mini, answers)
-    assert len(ctx.actions) == 6
+    assert len(ctx.actions) == 7  # six gaps, and the lead's name left blank
     assert ctx.priorities == ctx.actions[:5]
     assert [a.priority for a in ctx.priorities[:2]] == ["Urgent", "Urgent"]
-    assert [a.rank for a in ctx.actions] == [1, 2, 3, 4, 5, 6]
+    assert [a.priority_tone for a in ctx.priorities[:2]] == ["bad", "bad"]
+    assert [a.rank for a in ctx.actions] == [1, 2, 3, 4, 5, 6, 7]
+    blank = next(a for a in ctx.actions if a.criterion == "mini.safety.lead")
+    assert (blank.status, blank.action.source) == (
+        "Not answered",
+        "Answer first: Online-safety lead.",
+    )
 
 
 def test_the_action_plan_marks_missing_owners_and_overdue_actions(mini: Rubric) -> None:
@@ -159,8 +172,10 @@ def test_met_and_not_applicable_criteria_are_settled_and_carry_no_action(mini: R
 def test_indicator_statuses_read_as_found_or_not_found() -> None:
     assert status_words("met", "inadequate_indicator").word == "Not found"
     assert status_words("not_met", "inadequate_indicator").word == "Found"
-    assert status_words("unanswered", "inadequate_indicator").word == "Not answered"
+    assert status_words("unanswered", "inadequate_indicator").word == "Not checked"
+    assert status_words("unanswered", "inadequate_indicator").tone == "bad"
     assert status_words("partly_met", "feature").word == "Partly met"
+    assert status_words("partly_met", "feature", True).word == "Partly met (self-reported)"
 
 
 def test_curriculum_shows_only_the_key_stages_the_school_teaches(mini: Rubric) -> None:
@@ -182,7 +197,7 @@ def test_challenge_questions_come_from_the_rubric_for_amber_and_red_areas(mini: 
     assert by_title["Policy"].questions == ["Who reviews the policy?", "When?"]
     # An amber or red area without questions in the rubric is still listed.
     assert by_title["Safety"].questions == []
-    assert by_title["Safety"].badge.word == "Amber"
+    assert by_title["Safety"].badge.word == "Red"
 
 
 def test_green_areas_raise_no_challenge_questions(mini: Rubric) -> None:
@@ -202,7 +217,8 @@ def test_method_states_the_rubric_thresholds(mini: Rubric) -> None:
         "Amber: an area score of at least 50%.",
         "Red: an area score below 50%.",
     ]
-    assert m.priorities[0] == "Urgent: an indicator of inadequate practice that is found."
+    method = context_for(mini, GOOD).method
+    assert method.priorities[0].startswith("Urgent: An indicator of inadequate practice is found")
     assert [s.title for s in m.sources] == ["A document"]
 
 
@@ -274,3 +290,45 @@ def test_templates_autoescape_html_and_fail_on_missing_fields() -> None:
     assert html.undefined is jinja2.StrictUndefined and md.undefined is jinja2.StrictUndefined
     with pytest.raises(jinja2.UndefinedError):
         html.from_string("{{ r.missing }}").render(r=object())
+
+
+def test_a_blank_review_says_it_is_incomplete_and_never_that_all_is_clear(mini: Rubric) -> None:
+    ctx = context_for(mini, {})
+    assert ctx.glance.incomplete is not None
+    assert ctx.glance.incomplete.sentence.startswith("This review is incomplete: 6 of the")
+    assert "2 indicators of inadequate practice are not checked" in ctx.glance.incomplete.sentence
+    first = [q.id for q in ctx.glance.incomplete.questions]
+    assert first[:2] == ["filtering", "shared_logins"]  # the indicators' questions first
+    assert ctx.gates.found == [] and len(ctx.gates.not_checked) == 2
+    assert ctx.gates.sentence.startswith("Not checked: 2 of 2")
+    assert "None found" not in ctx.gates.sentence
+    assert ctx.glance.gap_count == 7 and len(ctx.actions) == 7
+    assert ctx.glance.not_checked_count == 2
+
+
+def test_a_finished_review_says_nothing_of_being_incomplete(mini: Rubric) -> None:
+    ctx = context_for(mini, GOOD)
+    assert ctx.glance.incomplete is None
+    assert ctx.gates.sentence == "None found: all 2 were checked against the school's answers."
+
+
+def test_the_indicators_area_is_a_gate_not_a_score(rubric: Rubric) -> None:
+    ctx = context_for(rubric, {"staff_shared_accounts": 1})
+    ofsted = ctx.frameworks[0]
+    gate = next(a for a in ofsted.areas if a.title == "Indicators of inadequate practice")
+    assert gate.gate and gate.score == ""
+    assert gate.badge.word == "1 found" and gate.badge.tone == "bad"
+    assert "%" not in gate.tally
+    assert all(b.label != gate.title for c in ctx.glance.charts for b in c.bars)
+
+
+def test_claims_without_evidence_are_counted_and_listed(tmp_path: Path) -> None:
+    rubric = rubric_with_evidence(tmp_path)
+    ctx = context_for(rubric, GOOD)
+    assert ctx.glance.self_reported_count == 1
+    (claim,) = ctx.self_reported
+    assert (claim.title, claim.expected) == ("Staff trained", "the signed training register")
+    row = next(a for a in ctx.actions if a.criterion == "mini.safety.trained")
+    assert row.self_reported and row.status == "Partly met (self-reported)"
+    evidenced = context_for(rubric, {**GOOD, "trained_pct": {"value": 95, "evidence": "Register"}})
+    assert evidenced.self_reported == [] and evidenced.glance.self_reported_count == 0

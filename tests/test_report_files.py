@@ -64,16 +64,18 @@ def test_csv_action_plan_has_a_bom_the_columns_and_one_row_per_gap(mini: Rubric)
     rows = csv_rows(text)
     assert tuple(rows[0]) == COLUMNS
     assert len(rows) - 1 == len(result.gaps) == 3
-    assert [r[2] for r in rows[1:]] == [g.criterion for g in result.gaps]
+    assert [r[3] for r in rows[1:]] == [g.criterion for g in result.gaps]
+    assert [r[0] for r in rows[1:]] == ["1", "2", "3"]
 
 
 def test_csv_rows_hold_the_gap_the_action_the_owner_and_the_due_date(mini: Rubric) -> None:
     rows = {
-        r[2]: dict(zip(COLUMNS, r, strict=True))
+        r[3]: dict(zip(COLUMNS, r, strict=True))
         for r in csv_rows(str(render_reports(result_for(mini, GAPS), mini)["-actions.csv"]))[1:]
     }
     trained = rows["mini.safety.trained"]
     assert trained == {
+        "rank": "1",
         "priority": "High",
         "area": "Safety",
         "criterion": "mini.safety.trained",
@@ -82,6 +84,8 @@ def test_csv_rows_hold_the_gap_the_action_the_owner_and_the_due_date(mini: Rubri
         "owner": "Zoë O'Brien, DSL",
         "due": "2027-01-31",
         "status": "Not met",
+        "changes": "the judgement",  # 44.4% would be 77.8%: good, not requires improvement
+        "self_reported": "",
     }
     assert rows["mini.policy.reviewed"]["owner"] == ""
     assert rows["mini.policy.reviewed"]["due"] == ""
@@ -89,7 +93,7 @@ def test_csv_rows_hold_the_gap_the_action_the_owner_and_the_due_date(mini: Rubri
 
 def test_csv_cells_that_look_like_formulas_are_kept_as_text(mini: Rubric) -> None:
     rows = csv_rows(str(render_reports(result_for(mini, GAPS), mini)["-actions.csv"]))
-    owners = [r[5] for r in rows[1:]]
+    owners = [r[COLUMNS.index("owner")] for r in rows[1:]]
     assert '\'=HYPERLINK("http://evil.example","x")' in owners
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 

@@ -117,7 +117,7 @@ def test_a_folder_rolls_up_every_school_and_writes_three_files(
     assert code == 0, err
     assert err == ""
     assert out.startswith(
-        "Rolled up 3 schools: 1 outstanding, 1 good, 1 inadequate; "
+        "Rolled up 3 schools: 1 outstanding, 1 requires improvement, 1 inadequate; "
         "1 with an indicator of inadequate practice.\n"
     )
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
@@ -253,8 +253,8 @@ def test_json_holds_every_school_with_its_judgement_score_and_areas(rolled: Path
         "files_skipped": 0,
         "judgements": {
             "outstanding": 1,
-            "good": 1,
-            "requires_improvement": 0,
+            "good": 0,
+            "requires_improvement": 1,
             "inadequate": 1,
             "not_judged": 0,
         },
@@ -274,6 +274,8 @@ def test_json_holds_every_school_with_its_judgement_score_and_areas(rolled: Path
         "score": 100.0,
         "coverage": 100.0,
         "limiting": [],
+        "indicators_not_checked": 0,
+        "self_reported": 0,
         "frameworks": [
             {
                 "id": "mini",
@@ -286,8 +288,13 @@ def test_json_holds_every_school_with_its_judgement_score_and_areas(rolled: Path
             }
         ],
     }
-    # Beech: (2x50 + 1x0 + 3x50 + 2x50 + 1x100 + 3x100 + 3x100) / 15, 6 of 7 answered
-    assert (beech["judgement"], beech["score"], beech["coverage"]) == ("good", 70.0, 85.7)
+    # Beech: (2x50 + 1x0 + 3x50 + 2x50 + 1x100) / 9 (indicators are gates, not scored),
+    # 6 of 7 answered
+    assert (beech["judgement"], beech["score"], beech["coverage"]) == (
+        "requires_improvement",
+        50.0,
+        85.7,
+    )
     assert cedar["judgement"] == "inadequate"
     assert cedar["limiting"] == ["mini.inadequate.no_filtering", "mini.inadequate.shared_logins"]
 
@@ -310,26 +317,31 @@ def test_json_matches_what_assess_gives_each_school(rolled: Path, schools: Path)
 def test_common_gaps_are_counted_across_schools_most_common_first(rolled: Path) -> None:
     data = json.loads((rolled / "rollup.json").read_text(encoding="utf-8"))
     gaps = [
-        (g["criterion"], g["not_met"], g["partly_met"], g["schools"]) for g in data["common_gaps"]
+        (g["criterion"], g["not_met"], g["partly_met"], g["unanswered"], g["schools"])
+        for g in data["common_gaps"]
     ]
-    # Beech partly meets three criteria that Cedar does not meet at all; Cedar alone
-    # misses the review date and triggers both indicators. Cedar's unanswered lead is
-    # not a gap, and nobody is asked about KS4.
+    # On the one priority scale first: Cedar's two indicators found are urgent, then the
+    # essential training (high), then the weight-2 gaps (medium), then the rest. Beech
+    # partly meets three criteria that Cedar does not meet at all and left the review date
+    # blank; Cedar left its lead blank (a gap to answer); nobody is asked about KS4.
     assert gaps == [
-        ("mini.policy.in_place", 1, 1, 2),
-        ("mini.safety.trained", 1, 1, 2),
-        ("mini.safety.filtering", 1, 1, 2),
-        ("mini.policy.reviewed", 1, 0, 1),
-        ("mini.inadequate.no_filtering", 1, 0, 1),
-        ("mini.inadequate.shared_logins", 1, 0, 1),
+        ("mini.inadequate.no_filtering", 1, 0, 0, 1),
+        ("mini.inadequate.shared_logins", 1, 0, 0, 1),
+        ("mini.safety.trained", 1, 1, 0, 2),
+        ("mini.policy.in_place", 1, 1, 0, 2),
+        ("mini.safety.filtering", 1, 1, 0, 2),
+        ("mini.policy.reviewed", 1, 0, 1, 2),
+        ("mini.safety.lead", 0, 0, 1, 1),
     ]
-    assert data["common_gaps"][0] == {
-        "criterion": "mini.policy.in_place",
+    assert data["common_gaps"][2] == {
+        "criterion": "mini.safety.trained",
         "framework": "mini",
-        "area": "policy",
-        "title": "Policy in place",
+        "area": "safety",
+        "title": "Staff trained",
+        "priority": 3,
         "not_met": 1,
         "partly_met": 1,
+        "unanswered": 0,
         "schools": 2,
     }
 
@@ -362,7 +374,8 @@ def test_csv_has_one_row_per_school_with_its_areas(rolled: Path) -> None:
     assert ash["urn"] == "100001" and ash["review_date"] == "2026-11-20"
     assert ash["judgement"] == "Outstanding" and ash["score"] == "100" and ash["coverage"] == "100"
     assert ash["mini: Policy (score)"] == "100" and ash["mini: Policy (rating)"] == "Green"
-    assert rows[1]["judgement"] == "Good" and rows[1]["coverage"] == "85.7"
+    assert rows[1]["judgement"] == "Requires improvement" and rows[1]["coverage"] == "85.7"
+    assert rows[2]["indicators not checked"] == "0" and rows[2]["claims without evidence"] == "0"
     assert rows[2]["judgement"] == "Inadequate" and rows[2]["mini: judgement"] == "Inadequate"
     assert list(ash)[:10] == [
         "file",
@@ -465,7 +478,7 @@ def test_common_gaps_across_copies_of_the_example_schools(rubric: Rubric, tmp_pa
         *(tweaked(e, folder, e.stem, e.stem.title()) for e in EXAMPLES),
     ]
     found = collect(files, Job(None, None, None), on_problems=pytest.fail, workers=1)
-    counted = {g.criterion.id: (g.not_met, g.partly_met) for g in found.common_gaps()}
+    counted = {g.criterion.id: (g.not_met, g.partly_met, g.unanswered) for g in found.common_gaps()}
     # The Oak copies differ only in whether governors ratified the policy.
     oaks = Counter(
         (g.criterion, g.status)
@@ -481,11 +494,25 @@ def test_common_gaps_across_copies_of_the_example_schools(rubric: Rubric, tmp_pa
         for g in evaluate(rubric, load_answers(f, rubric)).gaps
     )
     assert counted == {
-        cid: (expected[(cid, "not_met")], expected[(cid, "partly_met")])
+        cid: (
+            expected[(cid, "not_met")],
+            expected[(cid, "partly_met")],
+            expected[(cid, "unanswered")],
+        )
         for cid in {cid for cid, _ in expected}
     }
-    ranked = [g.schools for g in found.common_gaps()]
-    assert ranked == sorted(ranked, reverse=True)
+    # On the one priority scale first (the most important any school gives it), then the
+    # most common first.
+    ranked = [(g.priority_rank, -g.schools) for g in found.common_gaps()]
+    assert ranked == sorted(ranked)
+    best = {
+        g.criterion: g.priority_rank
+        for f in files
+        for g in sorted(
+            evaluate(rubric, load_answers(f, rubric)).gaps, key=lambda g: -g.priority_rank
+        )
+    }
+    assert {g.criterion.id: g.priority_rank for g in found.common_gaps()} == best
     assert [r.name for r in found.limiting()] == ["St-Aidans-All-Through"]
 
 

@@ -22,17 +22,36 @@ title: Safeguarding (online)
 summary: A test of the rules.
 source: Test source.
 needs_frameworks: [mini]
-labels: {met: Met, not_met: Not met, not_assessed: Not assessed}
+caps_judgement_at: requires_improvement
+labels:
+  met: Met
+  met_with: "Met, with {count} {improvements}"
+  not_met: Not met
+  not_assessed: Not assessed
 wording:
   met: Nothing found.
+  met_with: "{count} lesser {improvements}."
   not_assessed: "Needs: {missing}."
+  capped: "{label}, capped; the scores alone would give {uncapped}."
+  not_met_beside: "Not met, so {label} at best."
 not_met_when:
   - id: limiting
     select: {kinds: [inadequate_indicator], statuses: [not_met]}
     reason: "Indicator found: {title}."
+  - id: unchecked
+    select: {kinds: [inadequate_indicator], statuses: [unanswered]}
+    reason: "Indicator not checked: {title}."
   - id: essential
-    select: {frameworks: [mini], statuses: [not_met, unanswered], min_weight: 3, kinds: [feature]}
+    select:
+      frameworks: [mini]
+      statuses: [not_met, partly_met, unanswered]
+      min_weight: 3
+      kinds: [feature]
     reason: "Essential not shown: {title}."
+improve_when:
+  - id: lesser
+    select: {frameworks: [mini], statuses: [not_met, partly_met, unanswered], kinds: [feature]}
+    reason: "To improve: {title}."
 """
 GOOD = {
     "policy": "yes",
@@ -82,11 +101,49 @@ def test_an_essential_criterion_not_met_or_unanswered_means_not_met(tmp_path: Pa
         assert result.safeguarding.reasons == ["Essential not shown: Staff trained."]
 
 
-def test_partly_met_is_not_caught_by_a_not_met_rule(tmp_path: Path) -> None:
+def test_an_essential_criterion_partly_met_means_not_met_and_caps_the_judgement(
+    tmp_path: Path,
+) -> None:
     rubric = _rubric(tmp_path)
     result = evaluate(rubric, make_answers(rubric, {**GOOD, "trained_pct": 60}))
     assert result.safeguarding is not None
+    assert result.safeguarding.status == "not_met"
+    fix = result.safeguarding.fixes[0]
+    assert (fix.criterion, fix.status, fix.action) == (
+        "mini.safety.trained",
+        "partly_met",
+        "Train staff.",
+    )
+    # 83.3% would be good; safeguarding not met holds it at requires improvement
+    assert result.frameworks[0].judgement == "good"
+    assert result.judgement == "requires_improvement"
+    assert result.judgement_capped
+    assert result.judgement_reason == (
+        "Requires improvement, capped; the scores alone would give Good."
+    )
+    gap = next(g for g in result.gaps if g.criterion == "mini.safety.trained")
+    assert (gap.priority, gap.moves[0]) == ("safeguarding", "safeguarding")
+
+
+def test_lesser_gaps_leave_it_met_with_improvements(tmp_path: Path) -> None:
+    rubric = _rubric(tmp_path)
+    result = evaluate(rubric, make_answers(rubric, {**GOOD, "filtering": "basic"}))
+    assert result.safeguarding is not None
     assert result.safeguarding.status == "met"
+    assert result.safeguarding.label == "Met, with 1 improvement"
+    assert result.safeguarding.reasons == ["1 lesser improvement."]
+    assert [i.criterion for i in result.safeguarding.improvements] == ["mini.safety.filtering"]
+    assert not result.judgement_capped
+
+
+def test_an_indicator_not_checked_means_not_met(tmp_path: Path) -> None:
+    rubric = _rubric(tmp_path)
+    blank = {k: v for k, v in GOOD.items() if k != "shared_logins"}
+    result = evaluate(rubric, make_answers(rubric, blank))
+    assert result.safeguarding is not None
+    assert result.safeguarding.status == "not_met"
+    assert result.safeguarding.reasons == ["Indicator not checked: staff share logins."]
+    assert result.safeguarding.fixes[0].action == "Answer first: Staff sharing a login."
 
 
 def test_not_assessed_when_a_needed_framework_is_left_out(tmp_path: Path) -> None:
@@ -124,12 +181,12 @@ def test_the_result_json_carries_it(tmp_path: Path) -> None:
         (
             '"Indicator found: {title}."',
             '"Indicator found: {name}."',
-            "safeguarding.yaml:12:13: unknown placeholder {name}; this sentence can use {title}",
+            "safeguarding.yaml:20:13: unknown placeholder {name}; this sentence can use {title}",
         ),
         (
             "statuses: [not_met]}",
             "statuses: [broken]}",
-            "safeguarding.yaml:11:56: 'broken' is not allowed for 'statuses'; use one of",
+            "safeguarding.yaml:19:56: 'broken' is not allowed for 'statuses'; use one of",
         ),
     ],
 )
@@ -146,3 +203,16 @@ def test_the_shipped_rules_name_shipped_frameworks(rubric: Rubric) -> None:
     assert set(rubric.safeguarding.needs_frameworks) <= ids
     for rule in rubric.safeguarding.not_met_when:
         assert set(rule.select.frameworks) <= ids
+
+
+def test_the_shipped_rules_need_kcsie_and_treat_partly_met_alike(rubric: Rubric) -> None:
+    rules = rubric.safeguarding
+    assert rules is not None
+    assert "kcsie-online-safety" in rules.needs_frameworks
+    assert rules.caps_judgement_at == "requires_improvement"
+    essential = [r for r in rules.not_met_when if r.select.min_weight >= 3]
+    for framework in ("dfe-filtering-monitoring", "kcsie-online-safety"):
+        statuses = {
+            s for r in essential if framework in r.select.frameworks for s in r.select.statuses
+        }
+        assert statuses == {"not_met", "partly_met", "unanswered"}, framework

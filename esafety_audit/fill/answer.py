@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..models import Question
+from ..rules import Absent, absent_words
 
 YES_NO = ("yes_no", "yes_partly_no")
 ONE_CHOICE = (*YES_NO, "single_choice")
@@ -25,6 +26,8 @@ class Unclear(Exception):
 def interpret(question: Question, typed: str) -> Any:
     """The answer ``typed`` stands for, as an answers file would hold it."""
     text = typed.strip()
+    if text.lower().replace(" ", "_") in question.absent:  # never, no record, unknown
+        return text.lower().replace(" ", "_")
     if question.type in ONE_CHOICE:
         return _one_choice(question, text)
     if question.type == "multiple_choice":
@@ -84,12 +87,15 @@ def what_to_type(question: Question) -> str:
         return f"type the number of one choice, 1 to {len(choices)}"
     if question.type == "multiple_choice":
         return "type the numbers of all that apply, e.g. 1, 3 (or 0 if none apply)"
-    return {
+    how = {
         "number": "type a number",
         "percentage": "type a percentage from 0 to 100",
         "date": "type a date as YYYY-MM-DD, e.g. 2026-09-01",
         "text": "type the answer",
     }[question.type]
+    if question.absent:
+        how += f", or {_or_list(absent_words(question.absent))}"
+    return how
 
 
 def _or_list(words: list[str]) -> str:
@@ -98,6 +104,8 @@ def _or_list(words: list[str]) -> str:
 
 def as_typed(question: Question, value: Any) -> str:
     """A saved answer as someone would type it at the prompt."""
+    if isinstance(value, Absent):
+        return value.kind
     choices = question.answer_choices() or []
     if question.type == "single_choice":
         return str(choices.index(value) + 1)
@@ -114,6 +122,8 @@ def as_typed(question: Question, value: Any) -> str:
 
 def as_words(question: Question, value: Any) -> str:
     """A saved answer as a headteacher reads it: choice labels, not ids."""
+    if isinstance(value, Absent):
+        return value.label
     if question.type == "single_choice":
         return question.choice_label(value)
     if question.type == "multiple_choice":

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from ..rules import Absent
 from ..yamlfile import compose  # the tool's safe loader: one set of YAML rules
 
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -33,6 +34,8 @@ def yaml_forms(value: Any) -> list[str]:
     """Ways to write ``value`` in YAML, the plainest first; ``None`` clears it."""
     if value is None:
         return ["", "null"]
+    if isinstance(value, Absent):
+        return [value.kind]
     if isinstance(value, date):
         return [value.isoformat()]
     if isinstance(value, bool):  # pragma: no cover - no answer type holds a bool

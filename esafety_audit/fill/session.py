@@ -378,6 +378,9 @@ class _Session:
         self._show_choices(q, current)
         if current is not None and q.answer_choices() is None:
             self._say_wrapped(f"Current answer: {as_words(q, current)}")
+        expected = [] if item.school else self.rubric.evidence_for(q.id)
+        if expected:
+            self._say_wrapped("Evidence to record: " + "; ".join(expected) + ".", "  ")
         answer = None if item.school else self.answers.answers.get(q.id)
         if answer is not None and (answer.evidence or answer.notes or answer.action):
             self._say("Your evidence, notes and action for it are kept as they are.")

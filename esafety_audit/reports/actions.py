@@ -13,7 +13,19 @@ import io
 
 from .context import ReportContext
 
-COLUMNS = ("priority", "area", "criterion", "gap", "action", "owner", "due", "status")
+COLUMNS = (
+    "rank",
+    "priority",
+    "area",
+    "criterion",
+    "gap",
+    "action",
+    "owner",
+    "due",
+    "status",
+    "changes",
+    "self_reported",
+)
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,6 +42,7 @@ def actions_csv(context: ReportContext) -> str:
     writer.writerow(COLUMNS)
     for row in context.actions:
         cells = (
+            str(row.rank),
             row.priority,
             row.area,
             row.criterion,
@@ -38,6 +51,8 @@ def actions_csv(context: ReportContext) -> str:
             row.owner or "",
             row.due or "",
             row.status,
+            row.moves,
+            "yes" if row.self_reported else "",
         )
         writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return BOM + buffer.getvalue()

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..compare import ActionOutcome, Change, Comparison, CriterionChange
-from .context import _TONE_ICONS, Badge, anchor, status_words
+from .context import anchor
+from .palette import Badge, badge, status_words
 from .text import RichText, long_date, percent, rich, sentence_case
 
 _CHANGE_WORDS: dict[Change, tuple[str, str]] = {
@@ -24,8 +25,7 @@ _CHANGE_WORDS: dict[Change, tuple[str, str]] = {
 
 
 def change_badge(change: Change) -> Badge:
-    word, tone = _CHANGE_WORDS[change]
-    return Badge(word, tone, _TONE_ICONS[tone])
+    return badge(*_CHANGE_WORDS[change])
 
 
 @dataclass(frozen=True)
@@ -129,10 +129,27 @@ def comparison_view(comparison: Comparison, framework_titles: dict[str, str]) ->
             change_badge(_number_change(before.coverage, after.coverage)),
         ),
         HeadlineRow(
-            "Gaps (not met or partly met)",
+            "Gaps (not met, partly met or not answered)",
             str(before.gaps),
             str(after.gaps),
             change_badge(_number_change(float(after.gaps), float(before.gaps))),
+        ),
+        HeadlineRow(
+            "Indicators found or not checked",
+            str(len(before.limiting) + len(before.not_checked)),
+            str(len(after.limiting) + len(after.not_checked)),
+            change_badge(
+                _number_change(
+                    float(len(after.limiting) + len(after.not_checked)),
+                    float(len(before.limiting) + len(before.not_checked)),
+                )
+            ),
+        ),
+        HeadlineRow(
+            "Claims without evidence",
+            str(before.self_reported),
+            str(after.self_reported),
+            change_badge(_number_change(float(after.self_reported), float(before.self_reported))),
         ),
     ]
     if before.safeguarding or after.safeguarding:  # only where the rubric decides it
@@ -200,18 +217,18 @@ def _score_and_rating(score: float | None, rating: str | None) -> str:
     return f"{percent(score)} ({rating})" if rating else percent(score)
 
 
-def _status(status: str | None, kind: str) -> str:
+def _status(status: str | None, kind: str, self_reported: bool = False) -> str:
     if status is None:
         return "Not assessed"
-    return status_words(status, kind).word  # type: ignore[arg-type]
+    return status_words(status, kind, self_reported).word  # type: ignore[arg-type]
 
 
 def _moved(m: CriterionChange, title_of: Callable[[str], str]) -> MovedRow:
     return MovedRow(
         title=sentence_case(m.title),
         framework=title_of(m.framework),
-        before=_status(m.before, m.kind),
-        after=_status(m.after, m.kind),
+        before=_status(m.before, m.kind, m.self_reported_before),
+        after=_status(m.after, m.kind, m.self_reported_after),
         anchor=anchor("criterion", m.id),
     )
 

@@ -23,27 +23,37 @@ from ..models import (
     LimitingIndicator,
     Result,
     Rubric,
+    SafeguardingFix,
     Status,
 )
 
 if TYPE_CHECKING:
     from .comparison import ComparisonView
 
+from .palette import (
+    JUDGEMENT_TONES,
+    RATING_TONES,
+    SAFEGUARDING_TONES,
+    TONE_ICONS,
+    Badge,
+    badge,
+    status_words,
+)
 from .text import RichText, join_words, long_date, percent, rich, sentence_case
 
 TOP_PRIORITIES = 5
-_OTHER_ORDER = ["met", "not found", "not answered", "not applicable"]
+# How many unanswered questions the first screen names before "and N more".
+FIRST_QUESTIONS = 8
+_OTHER_ORDER = [
+    "met",
+    "met (self-reported)",
+    "not found",
+    "not checked",
+    "not answered",
+    "not applicable",
+]
 
 # --------------------------------------------------------------------------- values
-
-
-@dataclass(frozen=True)
-class Badge:
-    """A status or rating in words, with a tone the stylesheet colours (never colour alone)."""
-
-    word: str
-    tone: str  # good | partial | bad | neutral | unknown
-    icon: str
 
 
 @dataclass(frozen=True)
@@ -105,14 +115,36 @@ class FrameworkScore:
 
 
 @dataclass(frozen=True)
+class FixView:
+    """One thing to change for safeguarding (online): what is wrong, and what to do."""
+
+    title: str
+    framework: str
+    reason: str
+    action: RichText
+    anchor: str
+
+
+@dataclass(frozen=True)
 class SafeguardingView:
     title: str
     word: str
     tone: str
     icon: str
     reasons: list[str]
+    fixes: list[FixView]  # what must change for it to be met
+    improvements: list[FixView]  # lesser gaps, while it is met
     summary: str
     source: str
+
+
+@dataclass(frozen=True)
+class Incomplete:
+    """Said on the first screen when the review is not finished: what is missing."""
+
+    sentence: str
+    questions: list[UnansweredQuestion]  # the first to answer, most important first
+    more: int  # how many more questions are unanswered
 
 
 @dataclass(frozen=True)
@@ -121,11 +153,15 @@ class Glance:
     tone: str
     icon: str
     reason: str
+    relation: str | None  # relates the judgement to safeguarding when it is not met
     score: str
     coverage: str
     gap_count: int
     limiting_count: int
+    not_checked_count: int
+    self_reported_count: int
     unanswered_count: int
+    incomplete: Incomplete | None
     frameworks: list[FrameworkScore]
     charts: list[Chart]
     safeguarding: SafeguardingView | None
@@ -142,11 +178,34 @@ class AnswerView:
 
 @dataclass(frozen=True)
 class LimitingView:
+    """An indicator of inadequate practice: a gate, found, not found or not checked."""
+
     title: str
     framework: str
+    badge: Badge
     statement: str
     reasons: list[str]
     answers: list[AnswerView]
+    to_answer: list[UnansweredQuestion]  # for one not checked
+
+
+@dataclass(frozen=True)
+class Gates:
+    """Every indicator of inadequate practice that applies, as found / not found / not
+    checked; "none found" is said only when every one was checked."""
+
+    found: list[LimitingView]
+    not_checked: list[LimitingView]
+    not_found: list[str]  # titles
+    sentence: str
+
+
+@dataclass(frozen=True)
+class SelfReportedView:
+    title: str
+    framework: str
+    expected: str
+    anchor: str
 
 
 @dataclass(frozen=True)
@@ -190,12 +249,13 @@ class CriterionView:
 class AreaView:
     anchor: str
     title: str
-    score: str
+    score: str  # "" for a gate (indicators of inadequate practice): never a percentage
     badge: Badge
     coverage: str
     tally: str
     summary: RichText | None
     criteria: list[CriterionView]
+    gate: bool
 
     @property
     def gaps(self) -> list[CriterionView]:
@@ -245,6 +305,8 @@ class ActionRow:
     due: str | None
     due_text: str
     overdue: bool
+    moves: str  # the verdicts closing it would change, in words ("" if only the score)
+    self_reported: bool
 
 
 @dataclass(frozen=True)
@@ -299,8 +361,17 @@ class MethodFramework:
     judgement_levels: list[str]
     judgement_note: str
     ratings: list[str]
-    priorities: list[str]
+    self_reported: str | None
     sources: list[SourceView]
+
+
+@dataclass(frozen=True)
+class ToolThreshold:
+    """A threshold that is the tool's own reading, not the source's, and why."""
+
+    subject: str
+    framework: str
+    rationale: str
 
 
 @dataclass(frozen=True)
@@ -320,6 +391,9 @@ class RevisitView:
 @dataclass(frozen=True)
 class Method:
     frameworks: list[MethodFramework]
+    priorities: list[str]  # the one priority scale, in order
+    tool_thresholds: list[ToolThreshold]
+    safeguarding: list[str]  # how safeguarding (online) is decided, and what it caps
     currency: list[CurrencyNote]
     unanswered: list[UnansweredQuestion]
     personal_data: list[str]
@@ -331,8 +405,9 @@ class ReportContext:
     title: str
     cover: Cover
     glance: Glance
-    limiting: list[LimitingView]
+    gates: Gates
     priorities: list[ActionRow]
+    self_reported: list[SelfReportedView]
     frameworks: list[FrameworkSection]
     curriculum: Curriculum
     actions: list[ActionRow]
@@ -355,8 +430,9 @@ def build_context(
         f"{long_date(result.school.review_date)}",
         cover=_cover(result, look, generated_at),
         glance=_glance(result, look),
-        limiting=[_limiting(look, item) for item in result.limiting_detail],
+        gates=_gates(result, look),
         priorities=actions[:TOP_PRIORITIES],
+        self_reported=_self_reported(result, look),
         frameworks=[_framework_section(look, f) for f in look.frameworks],
         curriculum=_curriculum(result, look),
         actions=actions,
@@ -428,33 +504,28 @@ def _cover(result: Result, look: _Lookup, generated_at: datetime | None) -> Cove
 
 # --------------------------------------------------------------------------- 2. at a glance
 
-_JUDGEMENT_TONES = {
-    "outstanding": "good",
-    "good": "good",
-    "requires_improvement": "partial",
-    "inadequate": "bad",
-}
-_RATING_TONES = {"green": "good", "amber": "partial", "red": "bad"}
-_TONE_ICONS = {"good": "✓", "partial": "◐", "bad": "✗", "neutral": "\u2013", "unknown": "?"}
-
 BAR_WIDTH = 360
 ROW_HEIGHT = 44
 CHART_TOP = 18
 
 
 def _glance(result: Result, look: _Lookup) -> Glance:
-    tone = _JUDGEMENT_TONES[result.judgement] if result.judgement else "neutral"
+    tone = JUDGEMENT_TONES[result.judgement] if result.judgement else "neutral"
     return Glance(
         judgement=result.judgement_label or "No overall judgement",
         tone=tone,
-        icon=_TONE_ICONS[tone],
+        icon=TONE_ICONS[tone],
         reason=result.judgement_reason
         or "None of the frameworks used in this review gives an overall judgement.",
+        relation=_relation(result, look),
         score=percent(result.score),
         coverage=percent(result.coverage),
         gap_count=len(result.gaps),
         limiting_count=len(result.limiting),
+        not_checked_count=len(result.not_checked),
+        self_reported_count=len(result.self_reported),
         unanswered_count=len(result.unanswered),
+        incomplete=_incomplete(result, look),
         frameworks=[
             FrameworkScore(
                 title=f.title,
@@ -471,30 +542,102 @@ def _glance(result: Result, look: _Lookup) -> Glance:
     )
 
 
-_SAFEGUARDING_TONES = {"met": "good", "not_met": "bad", "not_assessed": "neutral"}
+def _relation(result: Result, look: _Lookup) -> str | None:
+    """A sentence relating the judgement to safeguarding (online) when it is not met, so
+    that no headline stands above a "not met" unexplained."""
+    found, rules = result.safeguarding, look.rubric.safeguarding
+    if found is None or rules is None or found.status != "not_met" or result.judgement_capped:
+        return None  # a capped judgement's own sentence already says it
+    cap = rules.caps_judgement_at
+    levels = [lv for f in look.frameworks for lv in f.scoring.judgement or []]
+    label = next((lv.label for lv in levels if lv.level == cap), None)
+    if label is None:
+        return None
+    return " ".join(rules.wording.not_met_beside.format(label=label).split())
+
+
+def _incomplete(result: Result, look: _Lookup) -> Incomplete | None:
+    """What the first screen says of a review that is not finished: how much is missing
+    and which questions to answer first (those behind the most important gaps)."""
+    if not result.unanswered and not result.not_checked:
+        return None
+    questions = look.rubric.bank.questions()
+    first: dict[str, None] = {}
+    for gap in result.gaps:
+        for qid in gap.questions:
+            first[qid] = None
+    for qid in result.unanswered:
+        first[qid] = None
+    ordered = list(first)
+    checked = len(result.not_checked)
+    parts = [
+        f"{len(result.unanswered)} of the questions that apply are not answered, so "
+        f"{_share(100 - result.coverage)} of the criteria cannot be judged"
+    ]
+    if checked:
+        kinds, verb = ("indicator", "is") if checked == 1 else ("indicators", "are")
+        parts.append(f"{checked} {kinds} of inadequate practice {verb} not checked")
+    sentence = (
+        "This review is incomplete: "
+        + join_words(parts)
+        + ". Its verdicts are not final until these are answered; answer these first:"
+    )
+    return Incomplete(
+        sentence=sentence,
+        questions=[UnansweredQuestion(q, questions[q].label) for q in ordered[:FIRST_QUESTIONS]],
+        more=max(0, len(ordered) - FIRST_QUESTIONS),
+    )
+
+
+def _share(value: float) -> str:
+    return f"{round(value, 1):g}%"
+
+
+def _fix_view(look: _Lookup, fix: SafeguardingFix) -> FixView:
+    return FixView(
+        title=sentence_case(fix.title),
+        framework=look.framework_title(fix.framework),
+        reason=fix.reason,
+        action=rich(fix.action, inline=True),
+        anchor=anchor("criterion", fix.criterion),
+    )
 
 
 def _safeguarding(result: Result, look: _Lookup) -> SafeguardingView | None:
     found, rules = result.safeguarding, look.rubric.safeguarding
     if found is None or rules is None:
         return None
-    tone = _SAFEGUARDING_TONES[found.status]
+    tone = SAFEGUARDING_TONES[found.status]
     return SafeguardingView(
         title=rules.title,
         word=found.label,
         tone=tone,
-        icon=_TONE_ICONS[tone],
-        reasons=found.reasons,
+        icon=TONE_ICONS[tone],
+        reasons=[" ".join(r.split()) for r in found.reasons if not found.fixes],
+        fixes=[_fix_view(look, f) for f in found.fixes],
+        improvements=[_fix_view(look, f) for f in found.improvements],
         summary=" ".join(rules.summary.split()),
         source=" ".join(rules.source.split()),
     )
 
 
 def rating_badge(area: AreaResult) -> Badge:
+    if area.gate:
+        return _gate_badge(area)
     if area.rating is None:
-        return Badge("Not scored", "neutral", _TONE_ICONS["neutral"])
-    tone = _RATING_TONES[area.rating]
-    return Badge(area.rating_label or area.rating.title(), tone, _TONE_ICONS[tone])
+        return badge("Not scored", "neutral")
+    return badge(area.rating_label or area.rating.title(), RATING_TONES[area.rating])
+
+
+def _gate_badge(area: AreaResult) -> Badge:
+    """A gate's state: any found, any not checked, or all clear."""
+    if area.counts.get("not_met"):
+        return badge(f"{area.counts['not_met']} found", "bad")
+    if area.counts.get("unanswered"):
+        return badge(f"{area.counts['unanswered']} not checked", "bad")
+    if area.counts.get("met"):
+        return badge("None found", "good")
+    return badge("Not applicable", "neutral")
 
 
 def _blocks(area: AreaResult) -> str:
@@ -504,6 +647,7 @@ def _blocks(area: AreaResult) -> str:
 
 def _chart(look: _Lookup, framework: Framework) -> Chart:
     areas = [look.areas[(framework.id, a.id)] for a in framework.areas]
+    areas = [a for a in areas if not a.gate]  # indicators are gates, never a bar
     bars = []
     for i, area in enumerate(areas):
         badge = rating_badge(area)
@@ -543,59 +687,91 @@ def _answer_view(note: AnswerNote) -> AnswerView:
 
 def _limiting(look: _Lookup, item: LimitingIndicator) -> LimitingView:
     scored = look.results[item.id]
+    questions = look.rubric.bank.questions()
     return LimitingView(
         title=sentence_case(item.title),
         framework=look.framework_title(item.framework),
+        badge=status_words(scored.status, scored.kind),
         statement=item.statement,
         reasons=item.reasons,
         answers=[_answer_view(a) for a in scored.answers if a.answer is not None]
         or [_answer_view(a) for a in scored.answers],
+        to_answer=[UnansweredQuestion(q, questions[q].label) for q in item.questions],
     )
+
+
+def _gates(result: Result, look: _Lookup) -> Gates:
+    found = [_limiting(look, item) for item in result.limiting_detail]
+    not_checked = [_limiting(look, item) for item in result.not_checked_detail]
+    clear = [
+        sentence_case(c.title)
+        for c in result.criteria
+        if c.kind == "inadequate_indicator" and c.status == "met"
+    ]
+    applies = len(found) + len(not_checked) + len(clear)
+    if not applies:
+        sentence = "No indicator of inadequate practice applies to the frameworks used."
+    elif found:
+        sentence = (
+            f"Found: {len(found)} of {applies}. Any one found makes its framework's "
+            "judgement inadequate and safeguarding (online) not met, whatever the score."
+        )
+    elif not_checked:
+        sentence = (
+            f"Not checked: {len(not_checked)} of {applies}, because their questions are "
+            "unanswered. Until every indicator is checked this review cannot say none is "
+            "found, gives no clean judgement, and safeguarding (online) is not met."
+        )
+    else:
+        sentence = f"None found: all {applies} were checked against the school's answers."
+    return Gates(found=found, not_checked=not_checked, not_found=clear, sentence=sentence)
+
+
+def _self_reported(result: Result, look: _Lookup) -> list[SelfReportedView]:
+    return [
+        SelfReportedView(
+            title=sentence_case(c.title),
+            framework=look.framework_title(c.framework),
+            expected=c.evidence_expected or "",
+            anchor=anchor("criterion", c.id),
+        )
+        for c in result.criteria
+        if c.self_reported
+    ]
 
 
 # --------------------------------------------------------------------------- 4 and 7. actions
 
-_PRIORITY_TONES = ("bad", "bad", "partial", "neutral")
+_MOVES_WORDS = {"safeguarding": "safeguarding (online)", "judgement": "the judgement"}
 
 
-def status_words(status: Status, kind: str) -> Badge:
-    """A criterion's status in words; an indicator of inadequate practice reads the other way."""
-    if kind == "inadequate_indicator":
-        words = {
-            "met": ("Not found", "good"),
-            "not_met": ("Found", "bad"),
-        }
-        if status in words:
-            word, tone = words[status]
-            return Badge(word, tone, _TONE_ICONS[tone])
-    word, tone = {
-        "met": ("Met", "good"),
-        "partly_met": ("Partly met", "partial"),
-        "not_met": ("Not met", "bad"),
-        "not_applicable": ("Not applicable", "neutral"),
-        "unanswered": ("Not answered", "unknown"),
-    }[status]
-    return Badge(word, tone, _TONE_ICONS[tone])
+def _moves(gap: Gap) -> str:
+    """The verdicts closing a gap would change, in words; every gap moves a score."""
+    words = [_MOVES_WORDS[m] for m in gap.moves if m in _MOVES_WORDS]
+    return join_words(words)
 
 
 def _action_row(look: _Lookup, rank: int, gap: Gap) -> ActionRow:
     criterion = look.criteria[gap.criterion]
     overdue = gap.due is not None and gap.due < look.review_date
     due_text = "No date set" if gap.due is None else long_date(gap.due)
+    level = look.rubric.common.priorities[gap.priority_rank - 1]
     return ActionRow(
         rank=rank,
         priority=gap.priority_label,
-        priority_tone=_PRIORITY_TONES[min(gap.priority_rank, len(_PRIORITY_TONES)) - 1],
+        priority_tone=level.tone,
         area=look.area_title(gap.framework, gap.area),
         criterion=gap.criterion,
         criterion_anchor=anchor("criterion", gap.criterion),
         gap=sentence_case(gap.title),
-        status=status_words(gap.status, criterion.kind).word,
+        status=status_words(gap.status, criterion.kind, gap.self_reported).word,
         action=rich(gap.action, inline=True),
         owner=gap.owner,
         due=None if gap.due is None else gap.due.isoformat(),
         due_text=due_text,
         overdue=overdue,
+        moves=_moves(gap),
+        self_reported=gap.self_reported,
     )
 
 
@@ -610,7 +786,7 @@ _KIND_WORDS = {
     "statutory": "Statutory guidance",
 }
 # The statuses that make a gap (as in Result.gaps): these get a recommended action.
-_NEEDS_ACTION: frozenset[Status] = frozenset({"not_met", "partly_met"})
+_NEEDS_ACTION: frozenset[Status] = frozenset({"not_met", "partly_met", "unanswered"})
 
 
 def _optional_rich(text: str | None, *, inline: bool = False) -> RichText | None:
@@ -648,7 +824,7 @@ def _related(look: _Lookup, c: Criterion) -> list[RelatedView]:
                 framework=look.rubric.framework(other.framework).title,
                 status="not part of this review"
                 if scored is None
-                else status_words(scored.status, other.kind).word.lower(),
+                else status_words(scored.status, other.kind, scored.self_reported).word.lower(),
                 anchor=None if scored is None else anchor("criterion", rid),
             )
         )
@@ -664,7 +840,7 @@ def _criterion_view(
         anchor=anchor("criterion", c.id),
         title=sentence_case(c.title),
         kind=_KIND_WORDS[c.kind],
-        badge=status_words(scored.status, c.kind),
+        badge=status_words(scored.status, c.kind, scored.self_reported),
         score=percent(scored.score),
         statement=c.statement,
         reasons=scored.reasons,
@@ -687,8 +863,17 @@ _TALLY_WORDS: dict[Status, str] = {
 }
 
 
+_GATE_WORDS: dict[Status, str] = {
+    "not_met": "found",
+    "unanswered": "not checked",
+    "met": "not found",
+    "not_applicable": "not applicable",
+}
+
+
 def _tally(area: AreaResult) -> str:
-    counts = [(area.counts.get(s, 0), word) for s, word in _TALLY_WORDS.items()]
+    words = _GATE_WORDS if area.gate else _TALLY_WORDS
+    counts = [(area.counts.get(s, 0), word) for s, word in words.items()]
     return ", ".join(f"{n} {word}" for n, word in counts if n) or "no criteria"
 
 
@@ -705,12 +890,13 @@ def _framework_section(look: _Lookup, framework: Framework) -> FrameworkSection:
             AreaView(
                 anchor=anchor("area", framework.id, area.id),
                 title=area.title,
-                score=percent(scored.score),
+                score="" if scored.gate else percent(scored.score),
                 badge=rating_badge(scored),
                 coverage=percent(scored.coverage),
                 tally=_tally(scored),
                 summary=_optional_rich(area.summary),
                 criteria=criteria,
+                gate=scored.gate,
             )
         )
     return FrameworkSection(
@@ -733,7 +919,9 @@ def _curriculum(result: Result, look: _Lookup) -> Curriculum:
             CurriculumRow(
                 component=sentence_case(c.title.removeprefix(f"{key_stage_name(stage)}: ")),
                 statement=c.statement,
-                badge=status_words(look.results[c.id].status, c.kind),
+                badge=status_words(
+                    look.results[c.id].status, c.kind, look.results[c.id].self_reported
+                ),
                 anchor=anchor("criterion", c.id),
             )
             for c in components
@@ -754,7 +942,9 @@ def _challenge(look: _Lookup) -> list[ChallengeArea]:
     for framework in look.frameworks:
         for area in framework.areas:
             scored = look.areas[(framework.id, area.id)]
-            if scored.rating in ("amber", "red"):
+            if scored.rating in ("amber", "red") or (
+                scored.gate and (scored.counts["not_met"] or scored.counts["unanswered"])
+            ):
                 found.append(
                     ChallengeArea(
                         title=area.title,
@@ -799,22 +989,57 @@ def _ratings(framework: Framework) -> list[str]:
     return lines
 
 
-def _priorities(framework: Framework) -> list[str]:
-    lines = []
-    for rule in framework.scoring.priorities:
-        kind = rule.kinds[0] if len(rule.kinds) == 1 else "feature"
-        statuses = [status_words(s, kind).word.lower() for s in rule.statuses]
-        subject = join_words([_KIND_WORDS[k].lower() for k in rule.kinds], "or")
-        text = f"{rule.label}: {_with_article(subject) if subject else 'any criterion'}"
-        text += f" that is {join_words(statuses, 'or')}"
-        if rule.min_weight:
-            text += f", with a weight of {rule.min_weight:g} or more"
-        lines.append(text + ".")
+def _priorities(look: _Lookup) -> list[str]:
+    return [
+        f"{level.label}: {' '.join(level.meaning.split())}"
+        for level in look.rubric.common.priorities
+    ]
+
+
+def _self_reported_rule(framework: Framework) -> str | None:
+    rule = framework.scoring.self_reported
+    if rule is None:
+        return None
+    earns = "partly met" if rule.earns == "partly_met" else "not met"
+    return (
+        f"A criterion of weight {rule.min_weight:g} or more that names the evidence which "
+        f"shows it, claimed as met with no evidence recorded, counts as {earns}."
+    )
+
+
+def _tool_thresholds(look: _Lookup) -> list[ToolThreshold]:
+    found = []
+    for framework in look.frameworks:
+        if framework.scoring.basis == "tool":
+            found.append(
+                ToolThreshold(
+                    "Judgement and rating thresholds",
+                    framework.title,
+                    " ".join(framework.scoring.rationale.split()),
+                )
+            )
+        for c in framework.criteria:
+            if c.basis == "tool" and c.rationale:
+                found.append(
+                    ToolThreshold(
+                        sentence_case(c.title), framework.title, " ".join(c.rationale.split())
+                    )
+                )
+    return found
+
+
+def _safeguarding_method(look: _Lookup) -> list[str]:
+    rules = look.rubric.safeguarding
+    if rules is None:
+        return []
+    lines = [" ".join(rules.summary.split())]
+    lines += [" ".join(rule.reason.format(title="…").split()) for rule in rules.not_met_when]
+    cap = rules.caps_judgement_at
+    levels = [lv for f in look.frameworks for lv in f.scoring.judgement or []]
+    label = next((lv.label for lv in levels if lv.level == cap), None)
+    if label:
+        lines.append(f"While it is not met, the overall judgement is at best {label}.")
     return lines
-
-
-def _with_article(noun: str) -> str:
-    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def _judgement_note(framework: Framework) -> str:
@@ -823,7 +1048,9 @@ def _judgement_note(framework: Framework) -> str:
     note = (
         "Levels are tried from the best down; the school gets the first whose every "
         "threshold it meets. If any indicator of inadequate practice is found, the "
-        "judgement is inadequate whatever the score."
+        "judgement is inadequate whatever the score; while any is not checked (its "
+        "questions unanswered), there is no judgement. Indicators are gates: they add "
+        "nothing to the score."
     )
     needed = framework.scoring.min_coverage_to_judge
     if needed:
@@ -841,7 +1068,7 @@ def _method_framework(framework: Framework) -> MethodFramework:
         judgement_levels=_levels(framework),
         judgement_note=_judgement_note(framework),
         ratings=_ratings(framework),
-        priorities=_priorities(framework),
+        self_reported=_self_reported_rule(framework),
         sources=[
             SourceView(
                 s.title, s.publisher, s.published, s.url, _optional_rich(s.note, inline=True)
@@ -881,6 +1108,9 @@ def _method(result: Result, look: _Lookup) -> Method:
     questions = look.rubric.bank.questions()
     return Method(
         frameworks=[_method_framework(f) for f in look.frameworks],
+        priorities=_priorities(look),
+        tool_thresholds=_tool_thresholds(look),
+        safeguarding=_safeguarding_method(look),
         currency=_currency(look),
         unanswered=[UnansweredQuestion(q, questions[q].label) for q in result.unanswered],
         personal_data=list(_PERSONAL_DATA),

@@ -27,9 +27,10 @@ from ..models import JUDGEMENT_ORDER, Judgement, Phase, Result, Rubric, Safeguar
 RATINGS = ("green", "amber", "red")  # stored as 1, 2, 3; 0 is "not rated"
 PHASES: tuple[Phase, ...] = get_args(Phase)
 SAFEGUARDING: tuple[SafeguardingStatus, ...] = get_args(SafeguardingStatus)  # 1, 2, 3; 0 none
-GAP_STATUSES = ("not_met", "partly_met")
+GAP_STATUSES = ("not_met", "partly_met", "unanswered")
 NO_SCORE = -1  # in SchoolRow.numbers: not scored
 NOT_ASSESSED = -2  # in SchoolRow.numbers: the school was not assessed against a framework
+FIRST = 4  # in SchoolRow.numbers: where the frameworks' scores start
 
 # Below this many files a run stays in one process: starting workers costs more.
 POOL_FROM = 64
@@ -78,6 +79,7 @@ class Shape:
     areas: tuple[AreaColumn, ...]
     criteria: tuple[CriterionInfo, ...]
     judgement_labels: dict[str, str]
+    priority_labels: tuple[str, ...]  # the one priority scale, rank 1 first
     area_index: dict[tuple[str, str], int] = field(repr=False)
     framework_index: dict[str, int] = field(repr=False)
     criterion_index: dict[str, int] = field(repr=False)
@@ -108,6 +110,7 @@ class Shape:
             areas=tuple(areas),
             criteria=criteria,
             judgement_labels=labels,
+            priority_labels=tuple(level.label for level in rubric.common.priorities),
             area_index={(a.framework, a.id): i for i, a in enumerate(areas)},
             framework_index={f.id: i for i, f in enumerate(columns)},
             criterion_index={c.id: i for i, c in enumerate(criteria)},
@@ -141,8 +144,9 @@ class SchoolRow:
     urn: str | None
     review_date: date
     frameworks: int  # how many frameworks the roll-up has
-    # tenths: [score, coverage, each framework's score, each area's score]; NO_SCORE,
-    # NOT_ASSESSED for a framework the school was not assessed against
+    # [score and coverage in tenths, indicators not checked, claims without evidence,
+    # each framework's score, each area's score (tenths)]; NO_SCORE, NOT_ASSESSED for a
+    # framework the school was not assessed against
     numbers: array[int]
     # [judgement, phase, safeguarding, each framework's judgement, each area's rating]
     codes: bytes
@@ -155,6 +159,16 @@ class SchoolRow:
     @property
     def coverage(self) -> float:
         return self.numbers[1] / 10
+
+    @property
+    def not_checked(self) -> int:
+        """Indicators of inadequate practice not checked (their questions unanswered)."""
+        return self.numbers[2]
+
+    @property
+    def self_reported(self) -> int:
+        """Claims made without the evidence their criteria name."""
+        return self.numbers[3]
 
     @property
     def judgement(self) -> Judgement | None:
@@ -174,14 +188,14 @@ class SchoolRow:
         return _judgement(self.codes[3 + index])
 
     def framework_score(self, index: int) -> float | None:
-        return _score(self.numbers[2 + index])
+        return _score(self.numbers[FIRST + index])
 
     def assessed(self, index: int) -> bool:
         """Whether the school was assessed against the framework at ``index``."""
-        return self.numbers[2 + index] != NOT_ASSESSED
+        return self.numbers[FIRST + index] != NOT_ASSESSED
 
     def area_score(self, index: int) -> float | None:
-        return _score(self.numbers[2 + self.frameworks + index])
+        return _score(self.numbers[FIRST + self.frameworks + index])
 
     def area_rating(self, index: int) -> str | None:
         code = self.codes[3 + self.frameworks + index]
@@ -205,11 +219,11 @@ def _score(tenths: int) -> float | None:
 
 
 class Summary(NamedTuple):
-    """A school's row, its gaps as (criterion index, GAP_STATUSES index), and whether its
-    file was written against another version of the question bank."""
+    """A school's row, its gaps as (criterion index, GAP_STATUSES index, priority rank),
+    and whether its file was written against another version of the question bank."""
 
     row: SchoolRow
-    gaps: tuple[tuple[int, int], ...]
+    gaps: tuple[tuple[int, int, int], ...]
     other_bank: bool
 
 
@@ -217,6 +231,7 @@ def summarise(result: Result, file: str, shape: Shape, other_bank: bool = False)
     """The small summary a roll-up keeps of one school's result."""
     count = len(shape.frameworks)
     numbers = array("h", [_tenths(result.score), _tenths(result.coverage)])
+    numbers.extend([len(result.not_checked), len(result.self_reported)])
     numbers.extend([NOT_ASSESSED] * count + [NO_SCORE] * len(shape.areas))
     safeguarding = result.safeguarding.status if result.safeguarding else None
     codes = bytearray([_code(result.judgement), PHASES.index(result.school.phase)])
@@ -226,11 +241,11 @@ def summarise(result: Result, file: str, shape: Shape, other_bank: bool = False)
         i = shape.framework_index.get(f.id)
         if i is not None:
             codes[3 + i] = _code(f.judgement)
-            numbers[2 + i] = _tenths(f.score)
+            numbers[FIRST + i] = _tenths(f.score)
     for a in result.areas:
         i = shape.area_index.get((a.framework, a.id))
         if i is not None:
-            numbers[2 + count + i] = _tenths(a.score)
+            numbers[FIRST + count + i] = _tenths(a.score)
             codes[3 + count + i] = RATINGS.index(a.rating) + 1 if a.rating else 0
     school = result.school
     row = SchoolRow(
@@ -246,7 +261,7 @@ def summarise(result: Result, file: str, shape: Shape, other_bank: bool = False)
         ),
     )
     gaps = tuple(
-        (shape.criterion_index[g.criterion], GAP_STATUSES.index(g.status))
+        (shape.criterion_index[g.criterion], GAP_STATUSES.index(g.status), g.priority_rank)
         for g in result.gaps
         if g.criterion in shape.criterion_index
     )
@@ -326,10 +341,12 @@ class CommonGap:
     criterion: CriterionInfo
     not_met: int
     partly_met: int
+    unanswered: int
+    priority_rank: int  # the most important it is at any school, on the one scale
 
     @property
     def schools(self) -> int:
-        return self.not_met + self.partly_met
+        return self.not_met + self.partly_met + self.unanswered
 
 
 @dataclass
@@ -342,12 +359,16 @@ class Rollup:
     other_bank: int = 0  # files written against another question bank version
     not_met: array[int] = field(default_factory=lambda: array("l"))
     partly_met: array[int] = field(default_factory=lambda: array("l"))
+    unanswered: array[int] = field(default_factory=lambda: array("l"))
+    best_rank: array[int] = field(default_factory=lambda: array("l"))  # per criterion
     assessed: array[int] = field(default_factory=lambda: array("l"))  # schools per framework
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.not_met = array("l", [0] * len(self.shape.criteria))
         self.partly_met = array("l", [0] * len(self.shape.criteria))
+        self.unanswered = array("l", [0] * len(self.shape.criteria))
+        self.best_rank = array("l", [len(self.shape.priority_labels)] * len(self.shape.criteria))
         self.assessed = array("l", [0] * len(self.shape.frameworks))
 
     def add(self, summary: Summary) -> None:
@@ -356,8 +377,10 @@ class Rollup:
             row = replace(row, limiting=tuple(self._shared(d) for d in row.limiting))
         self.rows.append(row)
         self.other_bank += summary.other_bank
-        for criterion, status in summary.gaps:
-            (self.partly_met if status else self.not_met)[criterion] += 1
+        counters = (self.not_met, self.partly_met, self.unanswered)
+        for criterion, status, rank in summary.gaps:
+            counters[status][criterion] += 1
+            self.best_rank[criterion] = min(self.best_rank[criterion], rank)
         for i in range(len(self.shape.frameworks)):
             self.assessed[i] += row.assessed(i)
 
@@ -378,14 +401,15 @@ class Rollup:
         self.rows.sort(key=lambda row: row.name.casefold())
 
     def common_gaps(self) -> list[CommonGap]:
-        """Criteria not met or partly met at one school or more, the most common first."""
+        """Criteria not met, partly met or unanswered at one school or more: on the one
+        priority scale (the most important at any school) first, then the most common."""
         found = [
-            CommonGap(c, self.not_met[i], self.partly_met[i])
+            CommonGap(c, self.not_met[i], self.partly_met[i], self.unanswered[i], self.best_rank[i])
             for i, c in enumerate(self.shape.criteria)
-            if self.not_met[i] or self.partly_met[i]
+            if self.not_met[i] or self.partly_met[i] or self.unanswered[i]
         ]
         order = {c.id: i for i, c in enumerate(self.shape.criteria)}
-        found.sort(key=lambda g: (-g.schools, -g.not_met, order[g.criterion.id]))
+        found.sort(key=lambda g: (g.priority_rank, -g.schools, -g.not_met, order[g.criterion.id]))
         return found
 
     def limiting(self) -> list[SchoolRow]:

@@ -22,7 +22,13 @@ from markupsafe import Markup, escape
 from ..io import write_all
 from ..models import JUDGEMENT_ORDER
 from ..reports.actions import BOM, spreadsheet_safe
-from ..reports.context import Badge
+from ..reports.palette import (
+    JUDGEMENT_TONES,
+    RATING_TONES,
+    SAFEGUARDING_TONES,
+    TONE_ICONS,
+    Badge,
+)
 from ..reports.text import long_date, percent
 from .collect import RATINGS, CommonGap, FrameworkColumns, Rollup, SchoolRow
 
@@ -30,15 +36,6 @@ SCHEMA_VERSION = "1.0"
 FILES = {"html": "rollup.html", "csv": "rollup.csv", "json": "rollup.json"}
 COMMON_GAPS_SHOWN = 20
 
-_JUDGEMENT_TONES = {
-    "outstanding": "good",
-    "good": "good",
-    "requires_improvement": "partial",
-    "inadequate": "bad",
-}
-_RATING_TONES = {"green": "good", "amber": "partial", "red": "bad"}
-_SAFEGUARDING_TONES = {"met": "good", "not_met": "bad", "not_assessed": "neutral"}
-_TONE_ICONS = {"good": "✓", "partial": "◐", "bad": "✗", "neutral": "\u2013", "unknown": "?"}
 _NOT_SCORED = "not scored"
 
 
@@ -83,8 +80,10 @@ def _json_gap(gap: CommonGap) -> dict[str, Any]:
         "framework": gap.criterion.framework,
         "area": gap.criterion.area,
         "title": gap.criterion.title,
+        "priority": gap.priority_rank,
         "not_met": gap.not_met,
         "partly_met": gap.partly_met,
+        "unanswered": gap.unanswered,
         "schools": gap.schools,
     }
 
@@ -128,6 +127,8 @@ def _json_school(rollup: Rollup, row: SchoolRow) -> dict[str, Any]:
         "score": row.score,
         "coverage": row.coverage,
         "limiting": [d.id for d in row.limiting],
+        "indicators_not_checked": row.not_checked,
+        "self_reported": row.self_reported,
         "frameworks": [
             {
                 "id": f.id,
@@ -163,7 +164,11 @@ def csv_chunks(rollup: Rollup) -> Iterator[str]:
         "score",
         "coverage",
     ]
-    header.append("indicators of inadequate practice")
+    header += [
+        "indicators of inadequate practice",
+        "indicators not checked",
+        "claims without evidence",
+    ]
     for f in shape.frameworks:
         header += [f"{f.id}: judgement", f"{f.id}: score"]
         header += [f"{f.id}: {a.title} ({part})" for a in f.areas for part in ("score", "rating")]
@@ -181,7 +186,11 @@ def csv_chunks(rollup: Rollup) -> Iterator[str]:
             _num(row.score),
             _num(row.coverage),
         ]
-        cells.append("; ".join(d.title for d in row.limiting))
+        cells += [
+            "; ".join(d.title for d in row.limiting),
+            str(row.not_checked),
+            str(row.self_reported),
+        ]
         for i, f in enumerate(shape.frameworks):
             if not row.assessed(i):
                 cells += [""] * (2 + 2 * len(f.areas))
@@ -246,8 +255,10 @@ class GapLine:
     title: str
     criterion: str
     framework: str
+    priority: str
     not_met: int
     partly_met: int
+    unanswered: int
     schools: int
     of: int
 
@@ -291,7 +302,7 @@ def page(rollup: Rollup, script: str) -> Page:
         question_bank=shape.bank_version,
         judgements=[(_judgement_badge(j, labels), n) for j, n in counts.items()],
         safeguarding=[
-            (_badge(_SAFEGUARDING_WORDS[status], _SAFEGUARDING_TONES[status]), n)
+            (_badge(_SAFEGUARDING_WORDS[status], SAFEGUARDING_TONES[status]), n)
             for status, n in rollup.safeguarding_counts().items()
             if n
         ],
@@ -319,16 +330,16 @@ def _schools(count: int) -> str:
 def _judgement_badge(judgement: str | None, labels: Mapping[str, str]) -> Badge:
     if judgement is None or judgement == "not_judged":
         return _badge("Not judged", "neutral")
-    return _badge(labels.get(judgement, judgement), _JUDGEMENT_TONES[judgement])
+    return _badge(labels.get(judgement, judgement), JUDGEMENT_TONES[judgement])
 
 
 def _rating_badge(rating: str, label: str) -> Badge:
-    return _badge(label, _RATING_TONES[rating])
+    return _badge(label, RATING_TONES[rating])
 
 
 def _badge(word: str, tone: str) -> Badge:
     # Escaped once here, not once per school: a badge is shown in thousands of cells.
-    return Badge(escape(word), tone, _TONE_ICONS[tone])
+    return Badge(escape(word), tone, TONE_ICONS[tone])
 
 
 def _judgement_cells(labels: Mapping[str, str]) -> dict[str | None, Cell]:
@@ -362,6 +373,8 @@ def _overview(rollup: Rollup) -> Table:
         Column("Score", numeric=True),
         Column("Answered", numeric=True),
         Column("Indicators of inadequate practice", numeric=True),
+        Column("Indicators not checked", numeric=True),
+        Column("Claims without evidence", numeric=True),
     )
 
     def rows() -> Iterator[PageRow]:
@@ -379,15 +392,25 @@ def _overview(rollup: Rollup) -> Table:
                     Cell(
                         f"{found} found" if found else "None",
                         str(found),
-                        Badge(f"{found} found", "bad", _TONE_ICONS["bad"]) if found else None,
+                        Badge(f"{found} found", "bad", TONE_ICONS["bad"]) if found else None,
                         "badge" if found else "text",
                         numeric=True,
                     ),
+                    _count_cell(row.not_checked, "not checked"),
+                    Cell(str(row.self_reported), str(row.self_reported), numeric=True),
                 ),
             )
 
     caption = "Every school: its judgement, score and how much of the review it answered"
     return Table("schools", "Schools", caption, columns, rows)
+
+
+def _count_cell(count: int, word: str) -> Cell:
+    """A count that is bad whenever it is above nought, as a badge so colour is not alone."""
+    if not count:
+        return Cell("None", "0", numeric=True)
+    chip = Badge(f"{count} {word}", "bad", TONE_ICONS["bad"])
+    return Cell(chip.word, str(count), chip, "badge", numeric=True)
 
 
 def _framework_table(rollup: Rollup, index: int) -> Table:
@@ -432,8 +455,10 @@ def _gap_line(rollup: Rollup, rank: int, gap: CommonGap) -> GapLine:
         title=gap.criterion.title,
         criterion=gap.criterion.id,
         framework=shape.frameworks[index].title,
+        priority=shape.priority_labels[gap.priority_rank - 1],
         not_met=gap.not_met,
         partly_met=gap.partly_met,
+        unanswered=gap.unanswered,
         schools=gap.schools,
         of=rollup.assessed[index],
     )
