@@ -249,3 +249,39 @@ def test_a_special_school_with_no_filtering_has_the_urgent_gap_first(rubric: Rub
     after_urgent = [g for g in result.gaps if g.priority != "urgent"]
     moves = [("safeguarding" in g.moves) for g in after_urgent]
     assert moves == sorted(moves, reverse=True)
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def test_the_exemplary_school_needs_its_evidence_to_be_outstanding(rubric: Rubric) -> None:
+    """How do you know? The same answers, with every evidence field removed, cannot reach
+    the top level: the essential claims become self-reported."""
+    oakfield = _example(rubric, "oakfield-primary.yaml")
+    shown = evaluate(rubric, oakfield)
+    assert shown.judgement == "outstanding" and shown.self_reported == []
+    assert shown.safeguarding is not None and shown.safeguarding.status == "met"
+    bare = oakfield.model_copy(
+        update={
+            "answers": {
+                q: a.model_copy(update={"evidence": None}) for q, a in oakfield.answers.items()
+            }
+        }
+    )
+    claimed = evaluate(rubric, bare)
+    assert claimed.judgement != "outstanding", claimed.judgement_reason
+    assert len(claimed.self_reported) > 0
+    assert (claimed.score or 0) < (shown.score or 0)
+    assert claimed.safeguarding is not None and claimed.safeguarding.status == "not_met"
+
+
+def test_the_report_counts_and_lists_the_claims_without_evidence(rubric: Rubric) -> None:
+    from esafety_audit.reports import build_context
+
+    result = evaluate(rubric, _example(rubric, "riverside-academy.yaml"))
+    ctx = build_context(result, rubric)
+    assert ctx.glance.self_reported_count == len(result.self_reported) > 0
+    assert [c.anchor for c in ctx.self_reported] == [
+        f"criterion-{cid.replace('.', '-').replace('_', '-')}" for cid in result.self_reported
+    ]
+    assert all(c.expected for c in ctx.self_reported)
