@@ -372,3 +372,37 @@ def test_report_with_previous_review_shows_the_section(open_report: Any, rubric:
     assert "Closed: now met" in section.inner_text()
     assert opened.page.locator('nav a[href="#since-last-review"]').count() == 1
     assert axe_violations(opened.page) == []
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_report_fits_a_phone_without_sideways_scrolling(
+    open_report: Any, rubric: Rubric, example: Path
+) -> None:
+    opened = open_report(html_of(example_result(example, rubric), rubric))
+    opened.page.set_viewport_size({"width": 390, "height": 844})
+    width = opened.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+
+
+def test_a_blank_review_says_it_is_incomplete_on_the_first_screen(
+    open_report: Any, rubric: Rubric, tmp_path: Path
+) -> None:
+    from helpers import REVIEW_DATE
+
+    from esafety_audit.blank import blank_answers
+
+    blank = tmp_path / "blank.yaml"
+    blank.write_text(blank_answers(rubric, "primary", REVIEW_DATE), encoding="utf-8")
+    opened = open_report(html_of(evaluate(rubric, load_answers(blank, rubric)), rubric))
+    for width, height in ((1280, 800), (390, 844)):
+        opened.page.set_viewport_size({"width": width, "height": height})
+        opened.page.evaluate("window.scrollTo(0, 0)")
+        notice = opened.page.locator(".cover-alert")
+        box = notice.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= height, width
+        assert "Incomplete review:" in notice.inner_text()
+        assert "indicators of inadequate practice not checked" in notice.inner_text()
+    gates = opened.page.inner_text("#limiting")
+    assert "None found" not in gates and "Not checked: 7 of 7" in gates
+    assert "There are no gaps" not in opened.page.inner_text("body")
+    assert axe_violations(opened.page) == []

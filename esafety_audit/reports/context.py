@@ -120,6 +120,7 @@ class FixView:
 
     title: str
     framework: str
+    status: str  # in words: "not met", "not checked", "partly met (self-reported)"
     reason: str
     action: RichText
     anchor: str
@@ -142,6 +143,7 @@ class SafeguardingView:
 class Incomplete:
     """Said on the first screen when the review is not finished: what is missing."""
 
+    headline: str  # one line for the top of the cover
     sentence: str
     questions: list[UnansweredQuestion]  # the first to answer, most important first
     more: int  # how many more questions are unanswered
@@ -570,19 +572,23 @@ def _incomplete(result: Result, look: _Lookup) -> Incomplete | None:
         first[qid] = None
     ordered = list(first)
     checked = len(result.not_checked)
+    kinds, verb = ("indicator", "is") if checked == 1 else ("indicators", "are")
     parts = [
         f"{len(result.unanswered)} of the questions that apply are not answered, so "
         f"{_share(100 - result.coverage)} of the criteria cannot be judged"
     ]
     if checked:
-        kinds, verb = ("indicator", "is") if checked == 1 else ("indicators", "are")
         parts.append(f"{checked} {kinds} of inadequate practice {verb} not checked")
     sentence = (
         "This review is incomplete: "
         + join_words(parts)
         + ". Its verdicts are not final until these are answered; answer these first:"
     )
+    headline = f"Incomplete review: {len(result.unanswered)} questions not answered"
+    if checked:
+        headline += f", {checked} {kinds} of inadequate practice not checked"
     return Incomplete(
+        headline=headline + ".",
         sentence=sentence,
         questions=[UnansweredQuestion(q, questions[q].label) for q in ordered[:FIRST_QUESTIONS]],
         more=max(0, len(ordered) - FIRST_QUESTIONS),
@@ -594,9 +600,11 @@ def _share(value: float) -> str:
 
 
 def _fix_view(look: _Lookup, fix: SafeguardingFix) -> FixView:
+    scored = look.results[fix.criterion]
     return FixView(
         title=sentence_case(fix.title),
         framework=look.framework_title(fix.framework),
+        status=status_words(scored.status, scored.kind, scored.self_reported).word.lower(),
         reason=fix.reason,
         action=rich(fix.action, inline=True),
         anchor=anchor("criterion", fix.criterion),
