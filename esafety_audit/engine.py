@@ -18,8 +18,9 @@ Four principles (DESIGN.md, "Scoring semantics") shape it:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from .models import (
@@ -341,21 +342,55 @@ class _Judged:
         return moves
 
     def _judgement_if_met(self, s: _Scored) -> Judgement | None:
-        """The framework's judgement were this one criterion met, the rest as they are."""
-        met = replace(s, status="met", credit=1.0)
-        scored = [met if other is s else other for other in self.scored]
-        area = next(a for a in self.areas if a.id == s.criterion.area)
-        areas = [
-            _area(self.framework, a.id, a.title, scored) if a is area else a for a in self.areas
-        ]
-        score = _credit_score(scored)
-        coverage = _coverage([x.status for x in scored])
+        """The framework's judgement were this one criterion met, the rest as they are:
+        worked out from running sums, so each gap costs the same however many there are."""
         if self.result.indicators_found or self.result.indicators_not_checked:
             return self.result.judgement
-        if score is None or coverage < self.framework.scoring.min_coverage_to_judge:
+        assert s.credit is not None  # an indicator is a gate: handled above
+        whole, part = self._sums[""], self._sums[s.criterion.area]
+        gain = s.criterion.weight * (1 - s.credit) * 100
+        answered = int(s.status == "unanswered")
+        score = round((whole.earned + gain) / whole.weight, 1)
+        coverage = round(100 * (whole.answered + answered) / whole.applicable, 1)
+        if coverage < self.framework.scoring.min_coverage_to_judge:
             return None
-        level, _ = _level(self.framework, score, coverage, areas)
-        return level.level
+        area_score = round((part.earned + gain) / part.weight, 1)
+        band = next(b for b in self.framework.scoring.ratings if area_score >= b.min_score)
+        reds = [
+            a.title
+            for a in self.areas
+            if (band.rating if a.id == s.criterion.area else a.rating) == "red"
+        ]
+        return _level(self.framework, score, coverage, reds)[0].level
+
+    @functools.cached_property
+    def _sums(self) -> dict[str, _Sums]:
+        """The framework's running sums (key ""), and each area's."""
+        sums = {"": _Sums.of(self.scored)}
+        for area in self.framework.areas:
+            sums[area.id] = _Sums.of([s for s in self.scored if s.criterion.area == area.id])
+        return sums
+
+
+@dataclass(frozen=True)
+class _Sums:
+    """What a weighted score and a coverage are made of."""
+
+    weight: float  # of the criteria that are scored
+    earned: float  # weight x credit x 100, added up
+    applicable: int
+    answered: int
+
+    @classmethod
+    def of(cls, scored: Sequence[_Scored]) -> _Sums:
+        counted = [s for s in scored if s.credit is not None]
+        applicable = [s for s in scored if s.status != "not_applicable"]
+        return cls(
+            weight=sum(s.criterion.weight for s in counted),
+            earned=sum(s.criterion.weight * (s.credit or 0) * 100 for s in counted),
+            applicable=len(applicable),
+            answered=sum(s.status != "unanswered" for s in applicable),
+        )
 
 
 def _credit_score(scored: Sequence[_Scored]) -> float | None:
@@ -421,7 +456,7 @@ def _judge(
             coverage=_num(coverage), needed=_num(framework.scoring.min_coverage_to_judge)
         )
         return None, None, text
-    level, text = _level(framework, score, coverage, areas)
+    level, text = _level(framework, score, coverage, [a.title for a in areas if a.rating == "red"])
     if not_checked and best is not None and _rank(level.level) > _rank(best):
         level = next(lv for lv in levels if lv.level == best)
         text = _not_checked_text(framework, not_checked, level.label, scope)
@@ -441,13 +476,12 @@ def _not_checked_text(
 
 
 def _level(
-    framework: Framework, score: float, coverage: float, areas: Sequence[AreaResult]
+    framework: Framework, score: float, coverage: float, reds: list[str]
 ) -> tuple[JudgementLevel, str]:
     """The first level whose every threshold the school meets, and the sentence that says
-    so, naming what held it back from the level above."""
+    so, naming what held it back from the level above (``reds``: the red areas' titles)."""
     levels = framework.scoring.judgement or []
     wording = framework.scoring.wording
-    reds = [a.title for a in areas if a.rating == "red"]
     for n, level in enumerate(levels):
         if _reaches(level, score, coverage, reds):
             held_back = ""

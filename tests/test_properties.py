@@ -226,3 +226,42 @@ def test_adding_evidence_never_lowers_anything(data: st.DataObject, which: str) 
     after = evaluate(rubric, after_answers, chosen)
     _no_worse(before, after, f"evidence on {qid}")
     assert len(after.self_reported) <= len(before.self_reported)
+
+
+@settings(max_examples=100, **SLOW)
+@given(data=st.data(), which=st.sampled_from(sorted(RUBRICS)))
+def test_a_gap_moves_the_judgement_exactly_when_meeting_it_would(
+    data: st.DataObject, which: str
+) -> None:
+    """The running sums behind a gap's "moves" agree with scoring the framework again
+    with that one criterion met."""
+    from dataclasses import replace
+
+    from esafety_audit import engine
+
+    rubric = RUBRICS[which]
+    answers = data.draw(reviews(rubric))
+    scope = engine._Scope(
+        answers,
+        frozenset(engine.school_key_stages(rubric, answers)),
+        engine.Context(
+            {q: a.value for q, a in answers.answers.items() if a.value is not None},
+            rubric.bank.questions(),
+            answers.school.review_date,
+        ),
+        rubric.common,
+    )
+    for framework in rubric.frameworks:
+        if not framework.scoring.judgement:
+            continue
+        judged = engine._Judged.of(framework, scope)
+        for s in judged.scored:
+            if not s.is_gap or s.credit is None:
+                continue
+            met = replace(s, status="met", credit=1.0)
+            scored = [met if other is s else other for other in judged.scored]
+            areas = [engine._area(framework, a.id, a.title, scored) for a in framework.areas]
+            score = engine._credit_score(scored)
+            coverage = engine._coverage([x.status for x in scored])
+            again = engine._judge(framework, scored, score, coverage, areas, scope)[0]
+            assert judged._judgement_if_met(s) == again, s.criterion.id
