@@ -50,6 +50,7 @@ from .models import (
     Status,
     Verdict,
     VersionRef,
+    indicator_state,
 )
 from .rules import Context, show_answer
 
@@ -130,9 +131,7 @@ class _Scored:
 
     @property
     def indicator(self) -> IndicatorState | None:
-        if self.criterion.kind != "inadequate_indicator" or self.status == "not_applicable":
-            return None
-        return {"not_met": "found", "unanswered": "not_checked"}.get(self.status, "not_found")  # type: ignore[return-value]
+        return indicator_state(self.criterion.kind, self.status)
 
     @property
     def is_gap(self) -> bool:

@@ -49,6 +49,20 @@ Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 DottedIdent = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*(\.[a-z0-9_]+)*$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
+_INDICATOR_STATES: dict[str, IndicatorState] = {
+    "not_met": "found",
+    "met": "not_found",
+    "unanswered": "not_checked",
+}
+
+
+def indicator_state(kind: str, status: str) -> IndicatorState | None:
+    """An indicator of inadequate practice is a gate: found (its rule is triggered), not
+    found, or not checked (its questions unanswered). None for other criteria, and for an
+    indicator that does not apply."""
+    return _INDICATOR_STATES.get(status) if kind == "inadequate_indicator" else None
+
+
 JUDGEMENT_ORDER: tuple[Judgement, ...] = (
     "inadequate",
     "requires_improvement",

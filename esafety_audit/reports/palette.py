@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..models import IndicatorState, Status
+from ..models import IndicatorState, Status, indicator_state
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,10 @@ _STATUS_WORDS: dict[Status, tuple[str, str]] = {
 }
 
 
-def indicator_state(status: Status) -> IndicatorState | None:
-    """An indicator of inadequate practice reads the other way: found, not found, or not
-    checked (its questions unanswered)."""
-    return {"not_met": "found", "met": "not_found", "unanswered": "not_checked"}.get(status)  # type: ignore[return-value]
-
-
 def status_words(status: Status, kind: str, self_reported: bool = False) -> Badge:
     """A criterion's status in words; an indicator is found, not found or not checked,
     and a claim without the evidence its criterion names says so."""
-    state = indicator_state(status) if kind == "inadequate_indicator" else None
+    state = indicator_state(kind, status)
     word, tone = _INDICATOR_WORDS[state] if state else _STATUS_WORDS[status]
     if self_reported and status in ("met", "partly_met"):
         word += " (self-reported)"
