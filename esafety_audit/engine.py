@@ -343,8 +343,10 @@ class _Judged:
     def _judgement_if_met(self, s: _Scored) -> Judgement | None:
         """The framework's judgement were this one criterion met, the rest as they are:
         worked out from running sums, so each gap costs the same however many there are."""
-        if self.result.indicators_found or self.result.indicators_not_checked:
-            return self.result.judgement
+        best = self.framework.scoring.not_checked_best
+        not_checked = bool(self.result.indicators_not_checked)
+        if self.result.indicators_found or (not_checked and best is None):
+            return self.result.judgement  # a gate holds it, whatever this gap does
         assert s.credit is not None  # an indicator is a gate: handled above
         whole, part = self._sums[""], self._sums[s.criterion.area]
         gain = s.criterion.weight * (1 - s.credit) * 100
@@ -360,7 +362,10 @@ class _Judged:
             for a in self.areas
             if (band.rating if a.id == s.criterion.area else a.rating) == "red"
         ]
-        return _level(self.framework, score, coverage, reds)[0].level
+        level = _level(self.framework, score, coverage, reds)[0].level
+        if not_checked and best is not None and _rank(level) > _rank(best):
+            return best
+        return level
 
     @functools.cached_property
     def _sums(self) -> dict[str, _Sums]:
@@ -456,8 +461,9 @@ def _judge(
         )
         return None, None, text
     level, text = _level(framework, score, coverage, [a.title for a in areas if a.rating == "red"])
-    if not_checked and best is not None and _rank(level.level) > _rank(best):
-        level = next(lv for lv in levels if lv.level == best)
+    if not_checked and best is not None:  # the reason names the indicator, capped or not
+        if _rank(level.level) > _rank(best):
+            level = next(lv for lv in levels if lv.level == best)
         text = _not_checked_text(framework, not_checked, level.label, scope)
     return level.level, level.label, text
 
@@ -483,12 +489,14 @@ def _level(
     wording = framework.scoring.wording
     for n, level in enumerate(levels):
         if _reaches(level, score, coverage, reds):
-            held_back = ""
+            held_back, reds_named = "", False
             if n > 0:
-                held_back = wording.held_back.format(
-                    next=levels[n - 1].label,
-                    causes=_and(_causes(framework, levels[n - 1], score, coverage, reds)),
-                )
+                above = levels[n - 1]
+                causes = _causes(framework, above, score, coverage, reds)
+                held_back = wording.held_back.format(next=above.label, causes=_and(causes))
+                reds_named = above.max_red_areas is not None and len(reds) > above.max_red_areas
+            if reds and wording.red_areas and not reds_named:  # name them all the same
+                held_back += wording.red_areas.format(areas="; ".join(reds))
             text = wording.level.format(
                 label=level.label,
                 score=_num(score),
@@ -630,7 +638,7 @@ def _safeguarding(
                         title=c.title,
                         status=c.status,
                         reason=rule.reason.format(title=c.title),
-                        action=_action(by_id[c.id], c.status, scope),
+                        action=_action(by_id[c.id], c.status, c.self_reported, scope),
                     )
     if fixes:
         return SafeguardingResult(
@@ -655,12 +663,22 @@ def _safeguarding(
 # --------------------------------------------------------------------------- gaps
 
 
-def _action(c: Criterion, status: Status, scope: _Scope) -> str:
-    """What to do: answer the questions first when there is nothing to judge on."""
+def _action(c: Criterion, status: Status, self_reported: bool, scope: _Scope) -> str:
+    """What to do: answer what is unanswered first; record the evidence of a claim made
+    without it; otherwise the criterion's own action."""
+    words = scope.common.wording
+    missing = scope.missing(c)
     if status == "unanswered":
-        labels = [scope.ctx.questions[q].label for q in scope.missing(c)]
-        return scope.common.wording.answer.format(questions=_and(labels))
+        return words.answer.format(questions=_and(_labels(missing, scope)))
+    if self_reported and c.evidence:
+        return words.record_evidence.format(evidence=c.evidence)
+    if missing:  # answered in part: the rest may show it is met
+        return f"{words.answer.format(questions=_and(_labels(missing, scope)))} {c.action}"
     return c.action
+
+
+def _labels(questions: Sequence[str], scope: _Scope) -> list[str]:
+    return [scope.ctx.questions[q].label for q in questions]
 
 
 def _gap(framework: Framework, s: _Scored, scope: _Scope, moves: list[Verdict]) -> Gap:
@@ -681,12 +699,12 @@ def _gap(framework: Framework, s: _Scored, scope: _Scope, moves: list[Verdict]) 
         priority="",
         priority_label="",
         priority_rank=0,
-        action=_action(c, s.status, scope),
+        action=_action(c, s.status, s.self_reported, scope),
         owner=owner,
         due=due,
         indicator=s.indicator,
         moves=moves,
-        questions=scope.missing(c) if s.status == "unanswered" else [],
+        questions=scope.missing(c),
         self_reported=s.self_reported,
     )
 

@@ -460,6 +460,7 @@ _PLACEHOLDERS = {
     "cause_score": {"score", "min_score"},
     "cause_coverage": {"coverage", "min_coverage"},
     "cause_red": {"count", "areas"},
+    "red_areas": {"areas"},
     "not_judged": {"coverage", "needed"},
     "nothing_applies": set(),
 }
@@ -641,6 +642,7 @@ def load_common(path: Path) -> Common:
         ("found_with", set()),
         ("applies_to", set()),
         ("answer", {"questions"}),
+        ("record_evidence", {"evidence"}),
         ("self_reported", {"evidence"}),
     ):
         problems.extend(

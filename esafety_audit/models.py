@@ -338,6 +338,9 @@ class Wording(Strict):
     cause_score: Text = Field(description="{score}, {min_score}")
     cause_coverage: Text = Field(description="{coverage}, {min_coverage}")
     cause_red: Text = Field(description="{count}, {areas}")
+    red_areas: str = Field(
+        "", description="Added when areas are red but are not what holds the level: {areas}"
+    )
     not_judged: Text
     nothing_applies: Text
 
@@ -418,8 +421,7 @@ class SafeguardingWording(Strict):
     met_with: Text = Field(description="{count} improvements, {improvements} in words")
     not_assessed: Text = Field(description="{missing}: the frameworks it needs but lacks")
     capped: Text = Field(
-        description="The judgement sentence when safeguarding caps it: {label}, {uncapped}, "
-        "{reason} (the uncapped sentence)"
+        description="The judgement sentence when safeguarding caps it: {label}, {uncapped}"
     )
     not_met_beside: Text = Field(
         description="Said when a judgement better than the cap stands beside not met: {label}"
@@ -460,6 +462,9 @@ class PriorityLevel(Strict):
     label: Text
     tone: Tone = Field(description="How the badge is coloured: bad (red), partial, neutral")
     meaning: Text = Field(description="What the level means, for the report's method section")
+    print_action: bool = Field(
+        True, description="Whether the printed action plan shows the action text (else on screen)"
+    )
     when: GapSelector
 
 
@@ -471,6 +476,9 @@ class CommonWording(Strict):
     found_with: Text
     applies_to: Text
     answer: Text = Field(description="The action of an unanswered gap: {questions}")
+    record_evidence: Text = Field(
+        description="The action of a claim made without its evidence: {evidence}"
+    )
     self_reported: Text = Field(description="The reason a claim is self-reported: {evidence}")
 
 

@@ -143,7 +143,9 @@ def test_judgement_thresholds_come_from_the_rubric_and_the_sentence_names_the_ca
     result = _run({**GOOD, **changes})
     assert (result.score, result.judgement) == (score, judgement)
     assert cause in (result.judgement_reason or "")
-    assert result.judgement_reason.startswith(f"{result.judgement_label}: a score of {score:g}%")
+    assert result.judgement_reason.startswith(
+        f"{result.judgement_label}: a weighted score of {score:g}%"
+    )
 
 
 def test_a_red_area_is_named_as_what_holds_the_judgement_back() -> None:
@@ -163,7 +165,7 @@ def test_a_red_area_is_named_as_what_holds_the_judgement_back() -> None:
     result = evaluate(rubric, answers)
     assert (result.score, result.judgement) == (66.7, "good")  # 6 of 9, but policy is red
     assert result.judgement_reason == (
-        "Good: a score of 66.7% with 100% of criteria answered; not Outstanding, because "
+        "Good: a weighted score of 66.7% with 100% of criteria answered; not Outstanding, because "
         "some areas are rated red (Policy)."
     )
 

@@ -99,7 +99,7 @@ def test_an_unknown_related_criterion_is_located(tmp_path: Path) -> None:
     shown = [str(p) for p in caught.value.problems]
     assert len(shown) == 1
     assert "mini.yaml:49:15: related criterion 'mini.policy.reviewd'" not in shown[0]
-    assert ":60:15: unknown related criterion 'mini.policy.reviewd'" in shown[0]
+    assert ":61:15: unknown related criterion 'mini.policy.reviewd'" in shown[0]
     assert "did you mean 'mini.policy.reviewed'?" in shown[0]
 
 

@@ -255,23 +255,35 @@ def test_report_prints_to_a4_pdf_with_the_school_name(open_report: Any, mini_htm
     assert abs(width - 595.3) < 1.5 and abs(height - 841.9) < 1.5  # A4 in points
 
 
-def test_print_stylesheet_breaks_pages_keeps_rows_whole_and_shows_link_addresses(
+def test_print_keeps_rows_and_headings_whole_and_numbers_every_page(
     open_report: Any, mini_html: str
 ) -> None:
     page = open_report(mini_html).page
     page.emulate_media(media="print")
     styles = page.evaluate("""() => ({
-      sections: [...document.querySelectorAll('main > section.new-page')]
+      breaks: [...document.querySelectorAll('main > section')]
           .map(s => getComputedStyle(s).breakBefore),
       rows: [...document.querySelectorAll('tr')].map(r => getComputedStyle(r).breakInside),
+      headings: [...document.querySelectorAll('h2, h3, caption')]
+          .map(h => getComputedStyle(h).breakAfter),
       after: getComputedStyle(document.querySelector('a[href^="https:"]'), '::after').content,
       nav: getComputedStyle(document.querySelector('nav')).display,
+      detail: [...document.querySelectorAll('.criterion-detail')]
+          .map(d => getComputedStyle(d).display),
     })""")
-    assert len(styles["sections"]) == 6 and set(styles["sections"]) == {"page"}
+    assert "page" not in styles["breaks"]  # no forced breaks, so no half-empty pages
     assert set(styles["rows"]) == {"avoid"}
+    assert set(styles["headings"]) == {"avoid"}
     assert "https://example.org/" in styles["after"] or "attr(href)" in styles["after"]
     assert styles["nav"] == "none"
-    assert "https://example.org/" in squeeze("".join(pdf_pages(print_pdf(page))))
+    assert styles["detail"] and set(styles["detail"]) == {"none"}
+    pages = pdf_pages(print_pdf(page))
+    assert len(pages) >= 2
+    for n, text in enumerate(pages, 1):
+        assert f"Page {n} of {len(pages)}" in squeeze(text)
+        assert unspaced("Test School · online-safety self-review, 20 November 2026") in unspaced(
+            text
+        )
 
 
 # --------------------------------------------------------------------------- hostile text

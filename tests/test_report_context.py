@@ -148,8 +148,11 @@ def test_area_by_area_has_every_criterion_with_reasons_and_what_the_school_said(
     assert shown == [c.id for c in mini.criteria()]
     trained = next(c for a in section.areas for c in a.criteria if c.id == "mini.safety.trained")
     assert trained.badge.word == "Partly met"
-    assert trained.reasons and trained.said[0].evidence == "Training log"
-    assert trained.said[0].notes == "New"
+    assert trained.reasons and [q.label for q in trained.said] == ["Staff trained"]
+    (recorded,) = ctx.recorded  # shown once, however many criteria read the question
+    assert trained.said[0].anchor == recorded.anchor == "recorded-trained-pct"
+    assert recorded.evidence is not None and recorded.evidence.text == "Training log"
+    assert recorded.notes is not None and recorded.notes.text == "New"
     assert trained.needs_action and trained in section.areas[1].gaps
     assert trained.action is not None and "Train staff." in trained.action.html
     assert [r.title for r in trained.resources] == ["Help"]
@@ -332,3 +335,18 @@ def test_claims_without_evidence_are_counted_and_listed(tmp_path: Path) -> None:
     assert row.self_reported and row.status == "Partly met (self-reported)"
     evidenced = context_for(rubric, {**GOOD, "trained_pct": {"value": 95, "evidence": "Register"}})
     assert evidenced.self_reported == [] and evidenced.glance.self_reported_count == 0
+
+
+def test_long_free_text_is_shown_in_part_with_where_the_rest_is(mini: Rubric) -> None:
+    note = "Minutes of the meeting. " * 200
+    ctx = context_for(mini, {**GOOD, "policy": {"value": "yes", "notes": note}})
+    (recorded,) = ctx.recorded
+    assert recorded.notes is not None
+    assert len(recorded.notes.text) <= 600 and recorded.notes.more > 4000
+    assert recorded.notes.text + " " * 0 in note
+    html = render_reports(
+        evaluate(mini, make_answers(mini, {**GOOD, "policy": {"value": "yes", "notes": note}})),
+        mini,
+    )[".html"]
+    assert isinstance(html, str) and html.count("Minutes of the meeting.") < 30
+    assert "more characters: the rest is in the answers file, at <code>policy</code>" in html

@@ -114,10 +114,11 @@ def test_markdown_report_has_the_sections_in_order(mini: Rubric) -> None:
         "At a glance",
         "Indicators of inadequate practice",
         "Top priorities",
-        "Area by area",
-        "Curriculum coverage",
         "Action plan",
         "Questions governors might ask",
+        "Criterion by criterion",
+        "Curriculum coverage",
+        "What the school recorded",
         "Method and sources",
     ]
     assert text.startswith("# Online-safety self-review: Test School\n")
@@ -227,3 +228,30 @@ def test_assess_writes_four_files_per_school(
         for school in ("oak", "ash")
         for ending in (".md", ".html", ".json", "-actions.csv")
     )
+
+
+def _structure(html: str) -> dict[str, object]:
+    """What a reader sees of a rendered Markdown page: its headings, and how many list
+    items, tables and table rows it has."""
+    return {
+        "headings": re.findall(r"<h([1-6])[^>]*>(.*?)</h\1>", html),
+        "items": html.count("<li>"),
+        "tables": html.count("<table>"),
+        "rows": html.count("<tr>"),
+    }
+
+
+@pytest.mark.parametrize("example", ["oakfield-primary", "riverside-academy"])
+def test_markdown_reads_the_same_in_python_markdown_and_commonmark(example: str) -> None:
+    from esafety_audit.loading import data_dir, load_answers, load_rubric
+
+    rubric = load_rubric()
+    path = data_dir("questionnaires") / "examples" / f"{example}.yaml"
+    text = str(render_reports(evaluate(rubric, load_answers(path, rubric)), rubric)[".md"])
+    commonmark = MarkdownIt("commonmark").enable("table").render(text)
+    python_markdown = markdown.markdown(text, extensions=["tables"])
+    assert _structure(python_markdown) == _structure(commonmark)
+    levels = {int(level) for level, _ in _structure(commonmark)["headings"]}  # type: ignore[union-attr]
+    assert max(levels) <= 4
+    assert "█" not in text and "░" not in text
+    assert not any(re.fullmatch(r"(\|\s*)+\|?", line) for line in text.splitlines())

@@ -25,7 +25,7 @@ def _break(tmp_path: Path, file: str, old: str, new: str) -> list[str]:
 def test_an_unknown_operator_lists_the_known_ones(tmp_path: Path) -> None:
     found = _break(tmp_path, "criteria/mini.yaml", "within_days: 365", "within_day: 365")
     assert found == [
-        "criteria/mini.yaml:68:33: unknown operator 'within_day'; known operators: answered, "
+        "criteria/mini.yaml:69:33: unknown operator 'within_day'; known operators: answered, "
         "at_least, at_most, count_at_least, count_at_most, gte, includes, includes_any, is, lt, "
         "lte, older_than_days, within_days [criteria[1].rule.met.within_day]"
     ]
@@ -39,7 +39,7 @@ def test_an_unknown_question_in_a_rule_suggests_one(tmp_path: Path) -> None:
         "question: trained_pc, gte: 80",
     )
     assert found == [
-        "criteria/mini.yaml:79:23: unknown question 'trained_pc'; did you mean 'trained_pct'? "
+        "criteria/mini.yaml:80:23: unknown question 'trained_pc'; did you mean 'trained_pct'? "
         "[criteria[2].rule.met.question]"
     ]
 
@@ -52,7 +52,7 @@ def test_an_operator_that_cannot_read_the_question_type(tmp_path: Path) -> None:
         "{question: trained_pct, within_days: 80}",
     )
     assert found == [
-        "criteria/mini.yaml:79:36: 'within_days' cannot test question 'trained_pct' of type "
+        "criteria/mini.yaml:80:36: 'within_days' cannot test question 'trained_pct' of type "
         "percentage; it works on date [criteria[2].rule.met.within_days]"
     ]
 
@@ -60,7 +60,7 @@ def test_an_operator_that_cannot_read_the_question_type(tmp_path: Path) -> None:
 def test_a_choice_the_question_does_not_have(tmp_path: Path) -> None:
     found = _break(tmp_path, "criteria/mini.yaml", "at_least: managed", "at_least: mannaged")
     assert found == [
-        "criteria/mini.yaml:91:34: 'at_least' 'mannaged' is not a choice of question 'filtering'; "
+        "criteria/mini.yaml:92:34: 'at_least' 'mannaged' is not a choice of question 'filtering'; "
         "choices: none, basic, managed [criteria[3].rule.met.at_least]"
     ]
 
@@ -73,7 +73,7 @@ def test_a_criterion_missing_its_action(tmp_path: Path) -> None:
         "    resources: [help]",
     )
     assert found == [
-        "criteria/mini.yaml:60:5: 'action' is missing; add it [criteria[1]]",
+        "criteria/mini.yaml:61:5: 'action' is missing; add it [criteria[1]]",
     ]
 
 
@@ -91,9 +91,9 @@ def test_an_unknown_resource_and_area(tmp_path: Path) -> None:
         "Review it.\n    resources: [hlep]",
     )
     assert found == [
-        "criteria/mini.yaml:61:11: unknown area 'polcy'; did you mean 'policy'?; areas: policy, "
+        "criteria/mini.yaml:62:11: unknown area 'polcy'; did you mean 'policy'?; areas: policy, "
         "safety [criteria[1].area]",
-        "criteria/mini.yaml:70:17: unknown resource 'hlep'; did you mean 'help'? "
+        "criteria/mini.yaml:71:17: unknown resource 'hlep'; did you mean 'help'? "
         "[criteria[1].resources[0]]",
     ]
 
@@ -106,7 +106,7 @@ def test_an_indicator_must_give_triggered(tmp_path: Path) -> None:
         "met: {question: filtering",
     )
     assert found == [
-        "criteria/mini.yaml:126:7: an inadequate indicator's rule gives 'triggered' (and no "
+        "criteria/mini.yaml:127:7: an inadequate indicator's rule gives 'triggered' (and no "
         "'met' or 'partly') [criteria[6].rule]"
     ]
 
@@ -176,8 +176,8 @@ def test_an_unknown_placeholder_in_the_wording(tmp_path: Path) -> None:
     found = _break(
         tmp_path,
         "criteria/mini.yaml",
-        "a score of {score}%",
-        "a score of {scor}%",
+        "a weighted score of {score}%",
+        "a weighted score of {scor}%",
     )
     assert found == [
         "criteria/mini.yaml:36:12: unknown placeholder {scor}; this sentence can use {coverage}, "
@@ -190,6 +190,6 @@ def test_a_resource_link_must_be_a_web_or_mail_address(tmp_path: Path) -> None:
         tmp_path, "criteria/mini.yaml", 'url: "https://example.org/"', 'url: "javascript:alert(1)"'
     )
     assert found == [
-        "criteria/mini.yaml:46:28: 'javascript:alert(1)' is not a web address; give one starting "
+        "criteria/mini.yaml:47:28: 'javascript:alert(1)' is not a web address; give one starting "
         "with https:// (or mailto:) [resources.help.url]"
     ]

@@ -14,12 +14,14 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from ..models import (
+    JUDGEMENT_ORDER,
     AnswerNote,
     AreaResult,
     Criterion,
     CriterionResult,
     Framework,
     Gap,
+    Judgement,
     LimitingIndicator,
     Result,
     Rubric,
@@ -42,6 +44,9 @@ from .palette import (
 from .text import RichText, join_words, long_date, percent, rich, sentence_case
 
 TOP_PRIORITIES = 5
+STRENGTHS = 3
+# A school's evidence or note longer than this is shown in part, with where the rest is.
+FREE_TEXT_SHOWN = 600
 # How many unanswered questions the first screen names before "and N more".
 FIRST_QUESTIONS = 8
 _OTHER_ORDER = [
@@ -229,6 +234,32 @@ class RelatedView:
 
 
 @dataclass(frozen=True)
+class Clipped:
+    """A school's free text, cut to a length a report can hold, with how much is left out."""
+
+    text: str
+    more: int  # characters left out (0: shown whole)
+
+
+@dataclass(frozen=True)
+class RecordedView:
+    """What the school recorded for one question, shown once however many criteria read it."""
+
+    question: str
+    anchor: str
+    label: str
+    answer: str
+    evidence: Clipped | None
+    notes: Clipped | None
+
+
+@dataclass(frozen=True)
+class QuestionLink:
+    label: str
+    anchor: str
+
+
+@dataclass(frozen=True)
 class CriterionView:
     id: str
     anchor: str
@@ -238,7 +269,7 @@ class CriterionView:
     score: str
     statement: str
     reasons: list[str]
-    said: list[AnswerView]  # the answers the school gave evidence or notes for
+    said: list[QuestionLink]  # the answers it read that carry evidence or notes
     needs_action: bool
     action: RichText | None
     resources: list[ResourceView]
@@ -307,8 +338,9 @@ class ActionRow:
     due: str | None
     due_text: str
     overdue: bool
-    moves: str  # the verdicts closing it would change, in words ("" if only the score)
+    moves: str  # the verdicts it holds back, in words ("" if only the score)
     self_reported: bool
+    print_action: bool  # whether the printed plan shows the action (lesser ones: title only)
 
 
 @dataclass(frozen=True)
@@ -403,8 +435,31 @@ class Method:
 
 
 @dataclass(frozen=True)
+class Strength:
+    area: str
+    framework: str
+    score: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Board:
+    """What the board is asked to decide or note: the numbers the sentences are made from."""
+
+    safeguarding_fixes: int
+    indicators_found: list[str]
+    not_checked: int
+    unanswered: int
+    no_owner: int  # of the top priorities
+    overdue: int
+    self_reported: int
+    gaps: int
+
+
+@dataclass(frozen=True)
 class ReportContext:
     title: str
+    print_header: str  # on every printed page: the school and the review date
     cover: Cover
     glance: Glance
     gates: Gates
@@ -415,6 +470,10 @@ class ReportContext:
     actions: list[ActionRow]
     challenge: list[ChallengeArea]
     method: Method
+    strengths: list[Strength]
+    board: Board
+    self_reported_note: str  # what a claim without evidence earns, as the rubric says
+    recorded: list[RecordedView]
     since: ComparisonView | None = None  # set by assess --previous
 
 
@@ -427,9 +486,10 @@ def build_context(
     """Everything every report shows, from the result and the rubric it was scored on."""
     look = _Lookup(result, rubric)
     actions = [_action_row(look, i, gap) for i, gap in enumerate(result.gaps, 1)]
+    when = long_date(result.school.review_date)
     return ReportContext(
-        title=f"Online-safety self-review: {result.school.name}, "
-        f"{long_date(result.school.review_date)}",
+        title=f"Online-safety self-review: {result.school.name}, {when}",
+        print_header=f"{result.school.name} · online-safety self-review, {when}",
         cover=_cover(result, look, generated_at),
         glance=_glance(result, look),
         gates=_gates(result, look),
@@ -440,6 +500,10 @@ def build_context(
         actions=actions,
         challenge=_challenge(look),
         method=_method(result, look),
+        strengths=_strengths(look),
+        board=_board(result, actions),
+        self_reported_note=_self_reported_note(look),
+        recorded=_recorded(result, look),
     )
 
 
@@ -551,6 +615,8 @@ def _relation(result: Result, look: _Lookup) -> str | None:
     if found is None or rules is None or found.status != "not_met" or result.judgement_capped:
         return None  # a capped judgement's own sentence already says it
     cap = rules.caps_judgement_at
+    if result.judgement is None or cap is None or _rank(result.judgement) <= _rank(cap):
+        return None  # already no better than the cap: nothing to relate
     levels = [lv for f in look.frameworks for lv in f.scoring.judgement or []]
     label = next((lv.label for lv in levels if lv.level == cap), None)
     if label is None:
@@ -573,10 +639,12 @@ def _incomplete(result: Result, look: _Lookup) -> Incomplete | None:
     ordered = list(first)
     checked = len(result.not_checked)
     kinds, verb = ("indicator", "is") if checked == 1 else ("indicators", "are")
-    parts = [
-        f"{len(result.unanswered)} of the questions that apply are not answered, so "
-        f"{_share(100 - result.coverage)} of the criteria cannot be judged"
-    ]
+    blank = len(result.unanswered)
+    which = "question that applies is" if blank == 1 else "questions that apply are"
+    part = f"{blank} of the {which} not answered"
+    if result.coverage < 100:
+        part += f", so {_share(100 - result.coverage)} of the criteria cannot be judged"
+    parts = [part]
     if checked:
         parts.append(f"{checked} {kinds} of inadequate practice {verb} not checked")
     sentence = (
@@ -584,7 +652,9 @@ def _incomplete(result: Result, look: _Lookup) -> Incomplete | None:
         + join_words(parts)
         + ". Its verdicts are not final until these are answered; answer these first:"
     )
-    headline = f"Incomplete review: {len(result.unanswered)} questions not answered"
+    headline = (
+        f"Incomplete review: {blank} {'question' if blank == 1 else 'questions'} not answered"
+    )
     if checked:
         headline += f", {checked} {kinds} of inadequate practice not checked"
     return Incomplete(
@@ -593,6 +663,10 @@ def _incomplete(result: Result, look: _Lookup) -> Incomplete | None:
         questions=[UnansweredQuestion(q, questions[q].label) for q in ordered[:FIRST_QUESTIONS]],
         more=max(0, len(ordered) - FIRST_QUESTIONS),
     )
+
+
+def _rank(judgement: Judgement) -> int:
+    return JUDGEMENT_ORDER.index(judgement)
 
 
 def _share(value: float) -> str:
@@ -711,24 +785,22 @@ def _limiting(look: _Lookup, item: LimitingIndicator) -> LimitingView:
 def _gates(result: Result, look: _Lookup) -> Gates:
     found = [_limiting(look, item) for item in result.limiting_detail]
     not_checked = [_limiting(look, item) for item in result.not_checked_detail]
-    clear = [
-        sentence_case(c.title)
-        for c in result.criteria
-        if c.kind == "inadequate_indicator" and c.status == "met"
-    ]
+    clear = [sentence_case(c.title) for c in result.criteria if c.indicator == "not_found"]
     applies = len(found) + len(not_checked) + len(clear)
     if not applies:
         sentence = "No indicator of inadequate practice applies to the frameworks used."
     elif found:
+        also = " and safeguarding (online) not met" if look.rubric.safeguarding else ""
         sentence = (
             f"Found: {len(found)} of {applies}. Any one found makes its framework's "
-            "judgement inadequate and safeguarding (online) not met, whatever the score."
+            f"judgement inadequate{also}, whatever the score."
         )
     elif not_checked:
+        also = ", and safeguarding (online) is not met" if look.rubric.safeguarding else ""
         sentence = (
             f"Not checked: {len(not_checked)} of {applies}, because their questions are "
             "unanswered. Until every indicator is checked this review cannot say none is "
-            "found, gives no clean judgement, and safeguarding (online) is not met."
+            f"found and gives no clean judgement{also}."
         )
     else:
         sentence = f"None found: all {applies} were checked against the school's answers."
@@ -754,7 +826,7 @@ _MOVES_WORDS = {"safeguarding": "safeguarding (online)", "judgement": "the judge
 
 
 def _moves(gap: Gap) -> str:
-    """The verdicts closing a gap would change, in words; every gap moves a score."""
+    """The verdicts a gap holds back, in words; every scored gap holds back a score."""
     words = [_MOVES_WORDS[m] for m in gap.moves if m in _MOVES_WORDS]
     return join_words(words)
 
@@ -780,6 +852,7 @@ def _action_row(look: _Lookup, rank: int, gap: Gap) -> ActionRow:
         overdue=overdue,
         moves=_moves(gap),
         self_reported=gap.self_reported,
+        print_action=level.print_action,
     )
 
 
@@ -852,7 +925,11 @@ def _criterion_view(
         score=percent(scored.score),
         statement=c.statement,
         reasons=scored.reasons,
-        said=[_answer_view(a) for a in scored.answers if a.evidence or a.notes],
+        said=[
+            QuestionLink(a.label, anchor("recorded", a.question))
+            for a in scored.answers
+            if a.evidence or a.notes
+        ],
         needs_action=needs_action,
         action=rich(c.action) if needs_action else None,
         resources=[_resource(framework, r) for r in c.resources] if needs_action else [],
@@ -913,6 +990,68 @@ def _framework_section(look: _Lookup, framework: Framework) -> FrameworkSection:
         version=framework.version,
         summary=_optional_rich(framework.summary),
         areas=areas,
+    )
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+def _strengths(look: _Lookup) -> list[Strength]:
+    """The school's strongest areas: rated green, highest score first."""
+    order = {(a.framework, a.id): n for n, a in enumerate(look.result.areas)}
+    green = [a for a in look.result.areas if a.rating == "green" and a.score is not None]
+    green.sort(key=lambda a: (-(a.score or 0), order[(a.framework, a.id)]))
+    return [
+        Strength(
+            a.title,
+            look.framework_title(a.framework),
+            percent(a.score),
+            anchor("area", a.framework, a.id),
+        )
+        for a in green[:STRENGTHS]
+    ]
+
+
+def _board(result: Result, actions: list[ActionRow]) -> Board:
+    found = result.safeguarding
+    return Board(
+        safeguarding_fixes=len(found.fixes) if found else 0,
+        indicators_found=[sentence_case(d.title) for d in result.limiting_detail],
+        not_checked=len(result.not_checked),
+        unanswered=len(result.unanswered),
+        no_owner=sum(a.owner is None for a in actions[:TOP_PRIORITIES]),
+        overdue=sum(a.overdue for a in actions),
+        self_reported=len(result.self_reported),
+        gaps=len(actions),
+    )
+
+
+# --------------------------------------------------------------------------- the school's words
+
+
+def clip(text: str, limit: int = FREE_TEXT_SHOWN) -> Clipped:
+    """The start of a long text, cut at a word where one is near, and how much is left."""
+    if len(text) <= limit:
+        return Clipped(text, 0)
+    cut = text.rfind(" ", limit - 80, limit)
+    shown = text[: cut if cut > 0 else limit].rstrip()
+    return Clipped(shown, len(text) - len(shown))
+
+
+def _recorded(result: Result, look: _Lookup) -> list[RecordedView]:
+    """Every answer that carries evidence or notes, once, in question-bank order."""
+    notes = {a.question: a for c in result.criteria for a in c.answers if a.evidence or a.notes}
+    return [_recorded_view(notes[qid]) for qid in look.rubric.bank.questions() if qid in notes]
+
+
+def _recorded_view(note: AnswerNote) -> RecordedView:
+    return RecordedView(
+        question=note.question,
+        anchor=anchor("recorded", note.question),
+        label=note.label,
+        answer=note.answer if note.answer is not None else "Not answered",
+        evidence=clip(note.evidence) if note.evidence else None,
+        notes=clip(note.notes) if note.notes else None,
     )
 
 
@@ -1015,6 +1154,16 @@ def _self_reported_rule(framework: Framework) -> str | None:
     )
 
 
+def _self_reported_note(look: _Lookup) -> str:
+    """What a claim without evidence earns: one sentence when every framework agrees."""
+    rules = {_self_reported_rule(f) for f in look.frameworks} - {None}
+    if len(rules) == 1:
+        return rules.pop() or ""
+    if rules:
+        return "What such a claim earns differs by framework: see the method section."
+    return "It still counts as the school claims it; record the evidence all the same."
+
+
 def _tool_thresholds(look: _Lookup) -> list[ToolThreshold]:
     found = []
     for framework in look.frameworks:
@@ -1056,10 +1205,15 @@ def _judgement_note(framework: Framework) -> str:
     note = (
         "Levels are tried from the best down; the school gets the first whose every "
         "threshold it meets. If any indicator of inadequate practice is found, the "
-        "judgement is inadequate whatever the score; while any is not checked (its "
-        "questions unanswered), there is no judgement. Indicators are gates: they add "
+        "judgement is inadequate whatever the score. Indicators are gates: they add "
         "nothing to the score."
     )
+    best = framework.scoring.not_checked_best
+    if best is None:
+        note += " While any is not checked (its questions unanswered), there is no judgement."
+    else:
+        label = next(lv.label for lv in framework.scoring.judgement if lv.level == best)
+        note += f" While any is not checked (its questions unanswered), it is at best {label}."
     needed = framework.scoring.min_coverage_to_judge
     if needed:
         note += (

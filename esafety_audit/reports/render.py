@@ -11,6 +11,7 @@ import re
 from functools import cache
 
 import jinja2
+from markupsafe import Markup
 
 from .comparison import ComparisonView
 from .context import BAR_WIDTH, ROW_HEIGHT, ReportContext
@@ -29,9 +30,22 @@ def environment(autoescape: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_escape
+    env.filters["css_string"] = css_string
     env.globals["BAR_WIDTH"] = BAR_WIDTH
     env.globals["ROW_HEIGHT"] = ROW_HEIGHT
     return env
+
+
+def css_string(text: str) -> Markup:
+    """A school's text as a quoted CSS string, safe inside a <style> element: every
+    character but letters, digits, spaces and plain punctuation becomes a CSS escape, so
+    that no quote, backslash, line break or "</style>" can end the string or the element."""
+    safe = re.sub(
+        r"[^A-Za-z0-9 ,.'\-·]",
+        lambda m: f"\\{ord(m.group()):x} ",
+        text,
+    )
+    return Markup(f'"{safe}"')
 
 
 def html_report(context: ReportContext) -> str:
