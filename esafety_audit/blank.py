@@ -9,9 +9,12 @@ from __future__ import annotations
 import textwrap
 from datetime import date
 
-from .models import Phase, Question, Rubric
+from .models import Answers, Phase, Question, Rubric
 
 _WIDTH = 88
+
+# What init writes where the school's own details go; fill asks for them, validate notes them.
+PLACEHOLDER_NAME = "Your school name"
 
 
 def _comment(text: str, indent: str = "  ") -> list[str]:
@@ -59,7 +62,7 @@ def blank_answers(rubric: Rubric, phase: Phase, review_date: date) -> str:
         "# Leave an answer empty if you do not know yet; it counts as unanswered.",
         "# Check the file at any time with:  esafety-audit validate THIS_FILE",
         "school:",
-        "  name: Your school name",
+        f"  name: {PLACEHOLDER_NAME}",
         "  urn: null          # the 6 or 7 digit unique reference number",
         f"  phase: {phase}",
         f"  review_date: {review_date.isoformat()}",
@@ -81,3 +84,10 @@ def blank_answers(rubric: Rubric, phase: Phase, review_date: date) -> str:
             lines += _choice_lines(q)
             lines.append(f"  {q.id}:")
     return "\n".join(lines) + "\n"
+
+
+def placeholders(answers: Answers) -> list[tuple[str, str]]:
+    """The school details still as init wrote them, as ``(field, value)`` pairs."""
+    if answers.school.name == PLACEHOLDER_NAME:
+        return [("name", PLACEHOLDER_NAME)]
+    return []

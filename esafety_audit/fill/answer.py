@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..models import Question
+from ..yamlfile import control_character
 
 YES_NO = ("yes_no", "yes_partly_no")
 ONE_CHOICE = (*YES_NO, "single_choice")
@@ -25,6 +26,9 @@ class Unclear(Exception):
 def interpret(question: Question, typed: str) -> Any:
     """The answer ``typed`` stands for, as an answers file would hold it."""
     text = typed.strip()
+    bad = control_character(text)
+    if bad is not None:
+        raise Unclear(f"the answer holds a control character ({bad}); type it again without it")
     if question.type in ONE_CHOICE:
         return _one_choice(question, text)
     if question.type == "multiple_choice":
