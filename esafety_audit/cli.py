@@ -181,7 +181,7 @@ def init(
 ) -> None:
     """Write a blank answers file with every question for PHASE, its prompt as a comment."""
     when = _parse_date(review_date, "--review-date") if review_date else date.today()
-    if output.exists() and not force:
+    if os.path.lexists(output) and not force:  # a dangling or looping link counts too
         raise UsageError(
             f"{output} already exists; choose another name or add --force to replace it"
         )
@@ -754,7 +754,7 @@ def fill(
     from .fill import Outcome, fill_answers  # only this command needs it
 
     rubric = _rubric()
-    created = not file.exists()
+    created = not os.path.lexists(file)  # a link to nowhere is reported, not replaced
     if created:
         if phase is None:
             raise UsageError(

@@ -17,8 +17,8 @@ from pathlib import Path
 from .errors import InputError, Problem
 
 # The largest input file read: an answers file is about 10 KB and the largest rubric
-# about 70 KB, so anything over 1 MiB is not what the user meant to give.
-MAX_BYTES = 1 << 20
+# about 70 KB, so anything over 1 MB is not what the user meant to give.
+MAX_BYTES = 1_000_000
 MAX_SHOWN = "1 MB"
 
 _KINDS = {
@@ -34,7 +34,7 @@ def _fail(shown: str, message: str) -> InputError:
 
 
 def _too_large(shown: str, size: int) -> InputError:
-    megabytes = f"{size / 1_000_000:,.1f} MB" if size < 10**15 else "endless"
+    megabytes = f"{size / 1_000_000:,.2f} MB" if size < 10**15 else "endless"
     return _fail(
         shown,
         f"the file is too large ({megabytes}); input files of more than {MAX_SHOWN} are "
