@@ -9,10 +9,13 @@ from __future__ import annotations
 import textwrap
 from datetime import date
 
-from .models import Phase, Question, Rubric
+from .models import Answers, Phase, Question, Rubric
 from .rules import absent_words
 
 _WIDTH = 88
+
+# What init writes where the school's own details go; fill asks for them, validate notes them.
+PLACEHOLDER_NAME = "Your school name"
 
 
 def _comment(text: str, indent: str = "  ") -> list[str]:
@@ -70,7 +73,7 @@ def blank_answers(rubric: Rubric, phase: Phase, review_date: date) -> str:
         "# without the evidence its criterion names counts as self-reported.",
         "# Check the file at any time with:  esafety-audit validate THIS_FILE",
         "school:",
-        "  name: Your school name",
+        f"  name: {PLACEHOLDER_NAME}",
         "  urn: null          # the 6 or 7 digit unique reference number",
         f"  phase: {phase}",
         f"  review_date: {review_date.isoformat()}",
@@ -95,3 +98,10 @@ def blank_answers(rubric: Rubric, phase: Phase, review_date: date) -> str:
                 lines += _comment("Evidence to record: " + "; ".join(expected) + ".")
             lines.append(f"  {q.id}:")
     return "\n".join(lines) + "\n"
+
+
+def placeholders(answers: Answers) -> list[tuple[str, str]]:
+    """The school details still as init wrote them, as ``(field, value)`` pairs."""
+    if answers.school.name == PLACEHOLDER_NAME:
+        return [("name", PLACEHOLDER_NAME)]
+    return []

@@ -8,19 +8,39 @@ something goes wrong: problems in their files (exit 2, no traceback), bad usage
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import json
+import os
+import signal
 import sys
+import threading
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from . import __version__
 from .engine import answers_to_revisit, evaluate
-from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EsafetyError, InputError, UsageError
-from .io import atomic_write
+from .errors import (
+    EXIT_BAD_INPUT,
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    EsafetyError,
+    InputError,
+    Problem,
+    UsageError,
+    problem_lines,
+)
+from .io import WRITTEN, atomic_write
 from .loading import iter_answer_files, load_answers, load_result, load_rubric
 from .models import Answers, Result, Rubric, SourceDocument
 
@@ -33,7 +53,39 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: no '<bool>' or '<list[Path]>' labels, and it wraps between words.
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 100},
 )
+
+
+class _Command(TyperCommand):
+    """A command whose help names its arguments plainly: ``FILE...``, not ``{files}...``
+    with ``<list[Path]>`` after it."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return ["[OPTIONS]", *(_argument_name(p) for p in self._arguments(ctx))]
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments = [(_argument_name(p), p.help or "") for p in self._arguments(ctx)]
+        if arguments:
+            with formatter.section("Arguments"):
+                formatter.write_dl(arguments)
+        options = [
+            record
+            for p in self.get_params(ctx)
+            if not isinstance(p, TyperArgument) and (record := p.get_help_record(ctx))
+        ]
+        if options:
+            with formatter.section("Options"):
+                formatter.write_dl(options)
+
+    def _arguments(self, ctx: Any) -> list[Any]:
+        return [p for p in self.get_params(ctx) if isinstance(p, TyperArgument)]
+
+
+def _argument_name(param: Any) -> str:
+    return str(param.metavar or (param.name or "").upper())
 
 
 class Format(StrEnum):
@@ -49,28 +101,52 @@ class PhaseName(StrEnum):
     special = "special"
 
 
+_PHASES = ", ".join(p.value for p in PhaseName)
 _state: dict[str, Path | None] = {"criteria": None, "questions": None}
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"esafety-audit {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
 def _options(
     criteria: Annotated[
         Path | None,
-        typer.Option(help="Folder of rubric YAML files to use instead of the shipped ones."),
+        typer.Option(
+            metavar="FOLDER",
+            help="Folder of rubric YAML files to use instead of the shipped ones.",
+        ),
     ] = None,
     questions: Annotated[
         Path | None,
         typer.Option(
-            help="Question bank folder (bank.yaml, questions/) instead of the shipped one."
+            metavar="FOLDER",
+            help="Question bank folder (bank.yaml, questions/) instead of the shipped one.",
         ),
     ] = None,
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Show the version and exit.",
+            is_eager=True,
+            callback=_show_version,
+        ),
+    ] = False,
 ) -> None:
-    if version:
-        typer.echo(f"esafety-audit {__version__}")
-        raise typer.Exit()
-    _state["criteria"] = criteria.resolve() if criteria else None
-    _state["questions"] = questions.resolve() if questions else None
+    _state["criteria"] = _absolute(criteria) if criteria else None
+    _state["questions"] = _absolute(questions) if questions else None
+
+
+def _absolute(path: Path) -> Path:
+    """``path`` made absolute; a symbolic link loop is left for loading to report."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def _rubric() -> Rubric:
@@ -88,18 +164,24 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-@app.command()
+@app.command(cls=_Command)
 def init(
-    phase: Annotated[PhaseName, typer.Option(help="The school's phase.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="The answers file to write.")],
+    phase: Annotated[
+        PhaseName,
+        typer.Option(metavar="PHASE", help=f"The school's phase: {_PHASES}.", show_choices=False),
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="FILE", help="The answers file to write.")
+    ],
     review_date: Annotated[
-        str | None, typer.Option(help="Review date, YYYY-MM-DD (default: today).")
+        str | None,
+        typer.Option(metavar="DATE", help="Review date, YYYY-MM-DD (default: today)."),
     ] = None,
-    force: Annotated[bool, typer.Option(help="Replace the file if it exists.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
 ) -> None:
     """Write a blank answers file with every question for PHASE, its prompt as a comment."""
     when = _parse_date(review_date, "--review-date") if review_date else date.today()
-    if output.exists() and not force:
+    if os.path.lexists(output) and not force:  # a dangling or looping link counts too
         raise UsageError(
             f"{output} already exists; choose another name or add --force to replace it"
         )
@@ -116,9 +198,11 @@ def _parse_date(text: str, option: str) -> date:
         raise UsageError(f"{option} {text!r} is not a date; use YYYY-MM-DD") from None
 
 
-@app.command()
+@app.command(cls=_Command)
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Answers files (or folders of them).")],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE...", help="Answers files (or folders of them).")
+    ],
 ) -> None:
     """Check the rubrics, the question bank and each answers file; list every problem."""
     rubric = _rubric()
@@ -131,31 +215,36 @@ def validate(
             continue
         answered = sum(a.value is not None for a in answers.answers.values())
         typer.echo(f"{path}: valid ({answered} answers, school: {answers.school.name})")
+        _note_school(path, answers)
         _note_bank_version(path, answers, rubric)
     if problems:
         raise InputError(problems)
 
 
-@app.command()
+@app.command(cls=_Command)
 def assess(
-    files: Annotated[list[Path], typer.Argument(help="Answers files (or folders of them).")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the reports.")] = Path(
-        "esafety-reports"
-    ),
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE...", help="Answers files (or folders of them).")
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="FOLDER", help="Folder for the reports.")
+    ] = Path("esafety-reports"),
     format: Annotated[
         Format | None,
         typer.Option("--format", help="'json' prints the result JSON of one file instead."),
     ] = None,
     framework: Annotated[
-        list[str] | None, typer.Option(help="Only this framework (repeat for more).")
+        list[str] | None,
+        typer.Option(metavar="ID", help="Only this framework (repeat for more)."),
     ] = None,
     timestamp: Annotated[
-        bool, typer.Option(help="Put the time of writing on the reports' covers.")
+        bool, typer.Option("--timestamp", help="Put the time of writing on the reports' covers.")
     ] = False,
     previous: Annotated[
         Path | None,
         typer.Option(
-            help="The last review (answers file or result JSON): adds 'Since the last review'."
+            metavar="FILE",
+            help="The last review (answers file or result JSON): adds 'Since the last review'.",
         ),
     ] = None,
 ) -> None:
@@ -167,27 +256,66 @@ def assess(
         raise UsageError("--format json prints one result: give exactly one answers file")
     if previous is not None and len(paths) != 1:
         raise UsageError("--previous compares one school: give exactly one answers file")
-    # Check every file before writing anything, so that one bad file stops the run cleanly.
-    loaded, problems = [], []
+    # Check every file before writing anything, so that one bad file stops the run
+    # cleanly; keep only each file's report name, so memory stays flat in the schools.
+    problems: list[Problem] = []
+    stems: dict[str, Path] = {}
+    answers: Answers | None = None
     for path in paths:
         try:
-            loaded.append(load_answers(path, rubric))
+            answers = load_answers(path, rubric)
         except InputError as exc:
             problems.extend(exc.problems)
+            continue
+        _note_school(path, answers)
+        _note_bank_version(path, answers, rubric)
+        if format is not Format.json:
+            from .reports import stem_for
+
+            stem = stem_for(answers.school.name, answers.school.review_date)
+            if stem in stems:
+                raise UsageError(
+                    f"{stems[stem]} and {path} would both write {output / stem}.* (the same "
+                    "school name and review date); assess them into different folders"
+                )
+            stems[stem] = path
     if problems:
         raise InputError(problems)
-    for path, answers in zip(paths, loaded, strict=True):
-        _note_bank_version(path, answers, rubric)
-    results = [evaluate(rubric, answers, framework) for answers in loaded]
     if format is Format.json:
-        typer.echo(results[0].to_json(), nl=False)
+        assert answers is not None
+        typer.echo(evaluate(rubric, answers, framework).to_json(), nl=False)
         return
     since = None
     if previous is not None:
         from .compare import compare as compare_reviews
 
-        since = compare_reviews(_same_school(_review(previous, rubric), results[0]), results[0])
+        assert answers is not None
+        result = evaluate(rubric, answers, framework)
+        since = compare_reviews(_same_school(_review(previous, rubric), result), result)
+    # One school at a time: loaded again, scored, its reports written, then dropped.
+    only = answers if len(paths) == 1 else None
+    results = (evaluate(rubric, only or load_answers(path, rubric), framework) for path in paths)
     _write_reports(results, rubric, output, datetime.now() if timestamp else None, since)
+
+
+def _note_school(path: Path, answers: Answers) -> None:
+    """Notes on the school's details: placeholders left from init, a date in the future."""
+    from .blank import placeholders
+
+    school = answers.school
+    for field, value in placeholders(answers):
+        typer.echo(
+            f"{path}: note: school.{field} is still {value!r}, as init wrote it; give the "
+            f"school's own (esafety-audit fill {path} --school asks for it)",
+            err=True,
+        )
+    today = date.today()
+    if school.review_date > today:
+        typer.echo(
+            f"{path}: note: the review date {school.review_date} is in the future (today is "
+            f"{today}); answers are judged against it, so check school.review_date",
+            err=True,
+        )
 
 
 def _note_bank_version(path: Path, answers: Answers, rubric: Rubric) -> None:
@@ -227,7 +355,7 @@ def _note_bank_version(path: Path, answers: Answers, rubric: Rubric) -> None:
 
 
 def _write_reports(
-    results: list[Result],
+    results: Iterable[Result],
     rubric: Rubric,
     output: Path,
     generated_at: datetime | None,
@@ -269,13 +397,18 @@ def _same_school(before: Result, after: Result) -> Result:
     return before
 
 
-@app.command()
+@app.command(cls=_Command)
 def compare(
-    old: Annotated[Path, typer.Argument(help="The earlier review: answers file or result JSON.")],
-    new: Annotated[Path, typer.Argument(help="The later review: answers file or result JSON.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the reports.")] = Path(
-        "esafety-reports"
-    ),
+    old: Annotated[
+        Path,
+        typer.Argument(metavar="OLD", help="The earlier review: answers file or result JSON."),
+    ],
+    new: Annotated[
+        Path, typer.Argument(metavar="NEW", help="The later review: answers file or result JSON.")
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="FOLDER", help="Folder for the reports.")
+    ] = Path("esafety-reports"),
     format: Annotated[
         Format | None,
         typer.Option("--format", help="'json' prints the comparison JSON instead."),
@@ -310,10 +443,14 @@ def compare(
         typer.echo(f"  wrote {path}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def criteria(
-    framework: Annotated[str | None, typer.Option(help="Only this framework.")] = None,
-    format: Annotated[Format, typer.Option("--format")] = Format.text,
+    framework: Annotated[
+        str | None, typer.Option(metavar="ID", help="Only this framework.")
+    ] = None,
+    format: Annotated[
+        Format, typer.Option("--format", help="text (a list) or json (every field).")
+    ] = Format.text,
 ) -> None:
     """List the criteria the rubrics encode."""
     rubric = _rubric()
@@ -351,16 +488,25 @@ def criteria(
         typer.echo(f"{f.title} ({f.id} {f.version}): {len(f.criteria)} criteria")
         for c in f.criteria:
             typer.echo(f"  {c.id:<58} {c.kind:<21} {c.title}")
+            if c.related:  # the crosswalk: the same evidence serves these criteria too
+                typer.echo(f"      related: {', '.join(c.related)}")
 
 
 def _source_title(sources: list[SourceDocument], document: str) -> str:
     return next(s.title for s in sources if s.id == document)
 
 
-@app.command()
+@app.command(cls=_Command)
 def questions(
-    format: Annotated[Format, typer.Option("--format")] = Format.text,
-    phase: Annotated[PhaseName | None, typer.Option(help="Only questions for this phase.")] = None,
+    format: Annotated[
+        Format, typer.Option("--format", help="text (a list) or json (every field).")
+    ] = Format.text,
+    phase: Annotated[
+        PhaseName | None,
+        typer.Option(
+            metavar="PHASE", help=f"Only questions for this phase: {_PHASES}.", show_choices=False
+        ),
+    ] = None,
 ) -> None:
     """List the questions of the question bank."""
     rubric = _rubric()
@@ -389,9 +535,11 @@ def questions(
         typer.echo(f"{q.id:<44} {q.type:<16} {q.label}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write to a file.")
+    ] = None,
 ) -> None:
     """Print the JSON Schema of an answers file, for editors that check YAML as you type."""
     from .schema import answers_schema  # builds a model per question: only when asked
@@ -409,40 +557,87 @@ class LetterFormat(StrEnum):
     html = "html"
 
 
-@app.command()
+@app.command(cls=_Command)
 def letter(
-    parent: Annotated[str, typer.Option(help="Who the letter greets, e.g. 'Mr and Mrs Jones'.")],
-    colleague: Annotated[str, typer.Option(help="The colleague who will take notes.")],
-    colleague_role: Annotated[str, typer.Option(help="Their role, e.g. 'Deputy Headteacher'.")],
-    sender: Annotated[str, typer.Option(help="Who signs the letter.")],
-    sender_role: Annotated[str, typer.Option(help="Their role, e.g. 'Headteacher'.")],
+    parent: Annotated[
+        str | None,
+        typer.Option(metavar="TEXT", help="Who the letter greets, e.g. 'Mr and Mrs Jones'."),
+    ] = None,
+    colleague: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="The colleague who will take notes.")
+    ] = None,
+    colleague_role: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Their role, e.g. 'Deputy Headteacher'.")
+    ] = None,
+    sender: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Who signs the letter.")
+    ] = None,
+    sender_role: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Their role, e.g. 'Headteacher'.")
+    ] = None,
     platform: Annotated[
-        str | None, typer.Option(help="Where the comments are: facebook, twitter, youtube, ...")
+        str | None,
+        typer.Option(metavar="ID", help="Where the comments are: facebook, twitter, youtube, ..."),
     ] = None,
     platform_name: Annotated[
-        str | None, typer.Option(help="Or any other site or app, in your own words.")
+        str | None,
+        typer.Option(metavar="TEXT", help="Or any other site or app, in your own words."),
     ] = None,
-    school: Annotated[str | None, typer.Option(help="The school's name.")] = None,
+    school: Annotated[str | None, typer.Option(metavar="TEXT", help="The school's name.")] = None,
     answers: Annotated[
-        Path | None, typer.Option(help="Take the school's name from this answers file.")
+        Path | None,
+        typer.Option(metavar="FILE", help="Take the school's name from this answers file."),
     ] = None,
     letter_date: Annotated[
-        str | None, typer.Option("--date", help="The letter's date, YYYY-MM-DD (default: today).")
+        str | None,
+        typer.Option(
+            "--date", metavar="DATE", help="The letter's date, YYYY-MM-DD (default: today)."
+        ),
     ] = None,
     meeting_date: Annotated[
-        str | None, typer.Option(help="A proposed meeting date, YYYY-MM-DD.")
+        str | None, typer.Option(metavar="DATE", help="A proposed meeting date, YYYY-MM-DD.")
     ] = None,
-    meeting_time: Annotated[str | None, typer.Option(help="Its time, HH:MM (24-hour).")] = None,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the letter.")] = Path(
-        "esafety-letters"
-    ),
+    meeting_time: Annotated[
+        str | None, typer.Option(metavar="HH:MM", help="Its time, HH:MM (24-hour).")
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="FOLDER", help="Folder for the letter.")
+    ] = Path("esafety-letters"),
     format: Annotated[
-        LetterFormat | None, typer.Option("--format", help="Print the letter instead.")
+        LetterFormat | None,
+        typer.Option("--format", help="Print the letter as md or html instead of writing it."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a letter of the same name if there is one.")
+    ] = False,
 ) -> None:
     """Write NAHT's model letter inviting a parent to meet about comments posted online."""
     from .letter import make_letter, render_letter, write_letter  # only this command needs it
 
+    # Every option the letter needs, reported together rather than one run at a time.
+    missing = [
+        name
+        for name, value in (
+            ("--parent", parent),
+            ("--colleague", colleague),
+            ("--colleague-role", colleague_role),
+            ("--sender", sender),
+            ("--sender-role", sender_role),
+        )
+        if value is None
+    ]
+    if platform is None and platform_name is None:
+        missing.append("--platform (or --platform-name)")
+    if school is None and answers is None:
+        missing.append("--school (or --answers)")
+    if missing:
+        said = ", ".join(f"'{m}'" for m in missing)
+        raise UsageError(
+            f"Missing option{'s' if len(missing) != 1 else ''} {said}; the letter needs "
+            f"{'each of them' if len(missing) != 1 else 'it'} (esafety-audit letter --help "
+            "explains them)"
+        )
+    assert parent and colleague and colleague_role and sender and sender_role is not None
     details = make_letter(
         rubric=_rubric,
         parent=parent,
@@ -461,7 +656,7 @@ def letter(
     if format is not None:
         typer.echo(render_letter(details)[f".{format.value}"], nl=False)
         return
-    for path in write_letter(details, output):
+    for path in write_letter(details, output, force=force):
         typer.echo(f"wrote {path}")
     resource = details.platform.resource
     if resource is not None:
@@ -476,13 +671,16 @@ def _parse_time(text: str, option: str) -> time:
         raise UsageError(f"{option} {text!r} is not a time; use HH:MM, e.g. 15:30") from None
 
 
-@app.command("rubric-diff")
+@app.command("rubric-diff", cls=_Command)
 def rubric_diff(
     old: Annotated[
-        Path, typer.Argument(help="The old rubric folder (criteria/, questionnaires/).")
+        Path,
+        typer.Argument(metavar="OLD", help="The old rubric folder (criteria/, questionnaires/)."),
     ],
-    new: Annotated[Path, typer.Argument(help="The new rubric folder.")],
-    format: Annotated[Format, typer.Option("--format")] = Format.text,
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The new rubric folder.")],
+    format: Annotated[
+        Format, typer.Option("--format", help="text (for people) or json (for programs).")
+    ] = Format.text,
 ) -> None:
     """List the criteria and questions added, removed or changed between two rubric folders."""
     from .rubricdiff import diff_folders, format_text  # only this command needs it
@@ -494,17 +692,23 @@ def rubric_diff(
         typer.echo(format_text(diff, old, new), nl=False)
 
 
-@app.command()
+@app.command(cls=_Command)
 def rollup(
-    files: Annotated[list[Path], typer.Argument(help="Answers files (or folders of them).")],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE...", help="Answers files (or folders of them).")
+    ],
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Folder for rollup.html, .csv and .json.")
+        Path,
+        typer.Option(
+            "-o", "--output", metavar="FOLDER", help="Folder for rollup.html, .csv and .json."
+        ),
     ] = Path("esafety-rollup"),
     format: Annotated[
         Format | None, typer.Option("--format", help="'json' prints the roll-up JSON instead.")
     ] = None,
     framework: Annotated[
-        list[str] | None, typer.Option(help="Only this framework (repeat for more).")
+        list[str] | None,
+        typer.Option(metavar="ID", help="Only this framework (repeat for more)."),
     ] = None,
 ) -> None:
     """Many schools side by side: judgements, area ratings and the most common gaps.
@@ -519,30 +723,38 @@ def rollup(
     roll_up(paths, job, output, as_json=format is Format.json, out=sys.stdout, err=sys.stderr)
 
 
-@app.command()
+@app.command(cls=_Command)
 def fill(
-    file: Annotated[Path, typer.Argument(help="The answers file to fill in.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The answers file to fill in.")],
     only_unanswered: Annotated[
         bool,
         typer.Option("--only-unanswered", help="Ask only the questions that have no answer yet."),
     ] = False,
     start: Annotated[
         str | None,
-        typer.Option(help="Start at this question, by number or id (default: first unanswered)."),
+        typer.Option(
+            metavar="QUESTION",
+            help="Start at this question, by number or id (default: first unanswered).",
+        ),
     ] = None,
     school: Annotated[
         bool, typer.Option("--school", help="First ask the school's name, URN and so on.")
     ] = False,
     phase: Annotated[
         PhaseName | None,
-        typer.Option(help="If FILE does not exist, create it for this phase first, as init does."),
+        typer.Option(
+            metavar="PHASE",
+            help=f"If FILE does not exist, create it for this phase first, as init does: "
+            f"{_PHASES}.",
+            show_choices=False,
+        ),
     ] = None,
 ) -> None:
     """Answer the questions in the terminal, one at a time; each answer is saved at once."""
     from .fill import Outcome, fill_answers  # only this command needs it
 
     rubric = _rubric()
-    created = not file.exists()
+    created = not os.path.lexists(file)  # a link to nowhere is reported, not replaced
     if created:
         if phase is None:
             raise UsageError(
@@ -566,15 +778,63 @@ def fill(
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the command line and return its exit code; the one place errors are shown."""
+    """Run the command line and return its exit code; the one place errors are shown.
+
+    Ctrl-C and SIGTERM stop a run cleanly (no temporary file is left behind) with one
+    line saying what was written and what was not: exit code 130 (143 for SIGTERM).
+    """
+    start = len(WRITTEN)
+    with _terminate_as_interrupt() as stopped_by:
+        code = _run(argv)
+    if code == EXIT_INTERRUPTED:
+        with contextlib.suppress(OSError):
+            typer.echo(_interrupted(WRITTEN[start:]), err=True)
+        if stopped_by:
+            return EXIT_TERMINATED
+    return code
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[list[int]]:
+    """SIGTERM handled as Ctrl-C is, for the length of a run; yields the signals seen."""
+    seen: list[int] = []
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield seen
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        seen.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        app(args=argv, prog_name="esafety-audit", standalone_mode=False)
+        yield seen
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupted(written: list[Path]) -> str:
+    """The line an interrupted run ends with: what it wrote, and that nothing else was."""
+    files = list(dict.fromkeys(written))
+    if not files:
+        return "Stopped. Nothing was written."
+    folders = list(dict.fromkeys(str(p.parent) for p in files))
+    where = ", ".join(folders[:3]) + (f" and {len(folders) - 3} more" if len(folders) > 3 else "")
+    count = f"{len(files):,} file{'s' if len(files) != 1 else ''}"
+    last = f"the last {files[-1]}" if len(files) > 1 else str(files[0])
+    return f"Stopped. Wrote {count} in {where} ({last}), each one whole; nothing else was written."
+
+
+def _run(argv: list[str] | None) -> int:
+    try:
+        code = app(args=argv, prog_name="esafety-audit", standalone_mode=False)
     except InputError as exc:
-        for problem in exc.problems:
-            typer.echo(str(problem), err=True)
+        for line in problem_lines(exc.problems):
+            typer.echo(line, err=True)
         count = len(exc.problems)
         typer.echo(
-            f"{count} problem{'s' if count != 1 else ''} found; fix them and run again.", err=True
+            f"{count:,} problem{'s' if count != 1 else ''} found; fix them and run again.",
+            err=True,
         )
         return EXIT_BAD_INPUT
     except EsafetyError as exc:
@@ -582,9 +842,8 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except typer.Exit as exc:
         return exc.exit_code
-    except typer.Abort:
-        typer.echo("Stopped.", err=True)
-        return 130
+    except (typer.Abort, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
     except typer.TyperException as exc:  # bad usage: unknown option, missing argument
         show = getattr(exc, "show", None)
         if show is not None:
@@ -592,15 +851,41 @@ def run(argv: list[str] | None = None) -> int:
         else:  # pragma: no cover - every usage error has show() today
             typer.echo(f"esafety-audit: {exc.format_message()}", err=True)
         return EXIT_BAD_INPUT
+    except SystemExit as exc:  # typer exits so when the reader of stdout has gone (| head)
+        if _broken_pipe(exc):
+            return EXIT_BROKEN_PIPE
+        raise
     except Exception as exc:  # the last line of defence: never a bare traceback
+        if _broken_pipe(exc):
+            return EXIT_BROKEN_PIPE
         typer.echo(
             f"esafety-audit: internal error ({type(exc).__name__}: {exc}). This is a bug in "
             "esafety-audit, not in your files; please report it with the command you ran.",
             err=True,
         )
         return EXIT_INTERNAL
-    return EXIT_OK
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def _broken_pipe(exc: BaseException | None) -> bool:
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+            return True
+        exc = exc.__context__
+    return False
 
 
 def main() -> None:
-    sys.exit(run())
+    for stream in (sys.stdout, sys.stderr):
+        # A console that cannot show a character (cp1252 and a Chinese school name)
+        # shows a replacement instead of failing after the reports were written.
+        if isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="replace")
+    code = run()
+    if code == EXIT_BROKEN_PIPE:
+        # Python would complain when flushing a closed pipe at exit: point it elsewhere.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(code)

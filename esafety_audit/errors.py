@@ -8,11 +8,19 @@ whole list at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as a shell reports it
+EXIT_BROKEN_PIPE = 141  # the reader of our output went away (| head): 128 + SIGPIPE
+EXIT_TERMINATED = 143  # SIGTERM: 128 + SIGTERM
+
+# Problems shown for one file before "... and N more": a file with thousands of
+# problems is the wrong file, and a list that long helps nobody.
+MAX_PROBLEMS_PER_FILE = 50
 
 
 @dataclass(frozen=True, order=True)
@@ -44,3 +52,29 @@ class InputError(EsafetyError):
 
 class UsageError(EsafetyError):
     """A command was called with arguments that cannot work together."""
+
+
+def problem_lines(
+    problems: Iterable[Problem], per_file: int = MAX_PROBLEMS_PER_FILE
+) -> Iterator[str]:
+    """Each problem as a line, at most ``per_file`` for one file, then how many more.
+
+    ``problems`` come sorted (as :class:`InputError` holds them), a file's together.
+    """
+    file, shown, more = None, 0, 0
+    for problem in problems:
+        if problem.file != file:
+            if more:
+                yield _more(file, more)
+            file, shown, more = problem.file, 0, 0
+        if shown < per_file:
+            shown += 1
+            yield str(problem)
+        else:
+            more += 1
+    if more:
+        yield _more(file, more)
+
+
+def _more(file: str | None, more: int) -> str:
+    return f"{file}: ... and {more:,} more problem{'s' if more != 1 else ''} in this file"

@@ -1,10 +1,19 @@
-"""Writing files safely: every file the tool writes appears whole or not at all."""
+"""Writing files safely: every file the tool writes appears whole or not at all.
+
+Each file is staged as a temporary file beside its target and renamed into place.
+A temporary file's name says whose it is (``.<name>.~esafety-<pid>-<random>.tmp``),
+so that a later run writing into the same folder can recognise one left behind by a
+run that was killed, and remove it. Every file written is noted in :data:`WRITTEN`,
+so that an interrupted run can say what it wrote and what it did not.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -19,6 +28,14 @@ class WriteError(EsafetyError):
 # thousands of schools is written as it is rendered, never held whole in memory).
 Content = str | bytes | Iterable[str]
 
+# The files this process has written, in order (for the line an interrupted run prints).
+WRITTEN: list[Path] = []
+
+_TMP_MARK = "~esafety-"
+_TMP_NAME = re.compile(r"^\..+\.~esafety-(\d+)-[A-Za-z0-9_]+\.tmp$")
+STALE_AFTER = 3600.0  # seconds: a temporary file older than this is never still in use
+_swept: set[str] = set()  # folders already cleared of stale temporaries by this process
+
 
 def atomic_write(path: Path, data: Content) -> None:
     """Write one file through a temporary file and a rename."""
@@ -29,9 +46,10 @@ def write_all(files: Mapping[Path, Content]) -> None:
     """Write several files so that a failure leaves none of them half-written.
 
     Each is staged as a temporary file beside its target and flushed to disk;
-    only when all are staged are they renamed into place. If staging fails, the
-    temporaries are removed and the files already there are untouched. A rename
-    is atomic; should one fail, the error names the files already replaced.
+    only when all are staged are they renamed into place. If staging fails (or the
+    run is interrupted), the temporaries are removed and the files already there are
+    untouched. A rename is atomic; should one fail, the error names the files already
+    replaced.
     """
     staged: list[tuple[str, Path]] = []
     mode = _file_mode()
@@ -46,21 +64,28 @@ def write_all(files: Mapping[Path, Content]) -> None:
                 f"could not write {where}: {exc.strerror}; nothing was written"
             ) from None
         raise
-    for done, (tmp, path) in enumerate(staged):
-        try:
-            os.replace(tmp, path)
-        except OSError as exc:
-            _discard(staged[done:])
-            written = ", ".join(str(p) for _, p in staged[:done]) or "none"
-            raise WriteError(
-                f"could not replace {path}: {exc.strerror}; already written: {written}"
-            ) from None
+    done = 0
+    try:
+        for tmp, path in staged:
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                written = ", ".join(str(p) for _, p in staged[:done]) or "none"
+                raise WriteError(
+                    f"could not replace {path}: {exc.strerror}; already written: {written}"
+                ) from None
+            WRITTEN.append(path)
+            done += 1
+    finally:
+        _discard(staged[done:])  # after a failure or an interrupt: no temporaries left
 
 
 def _stage(path: Path, data: Content, mode: int) -> str:
     chunks = [data] if isinstance(data, str | bytes) else data
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    sweep_stale(path.parent)
+    prefix = f".{path.name[:150]}.{_TMP_MARK}{os.getpid()}-"
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, mode)  # mkstemp makes files private (0600); reports are ordinary files
         with os.fdopen(fd, "wb", buffering=1 << 16) as handle:
@@ -73,6 +98,50 @@ def _stage(path: Path, data: Content, mode: int) -> str:
             os.unlink(tmp)
         raise
     return tmp
+
+
+def sweep_stale(folder: Path) -> list[Path]:
+    """Remove this tool's temporary files in ``folder`` that no running process owns.
+
+    A temporary file is stale when the process named in it is no longer running, or
+    when it is older than :data:`STALE_AFTER` (the process id may have been reused).
+    Each folder is swept once per run. Returns the files removed.
+    """
+    key = os.path.abspath(folder)
+    if key in _swept:
+        return []
+    _swept.add(key)
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    now = time.time()
+    for entry in entries:
+        found = _TMP_NAME.match(entry.name)
+        if found is None or int(found.group(1)) == os.getpid():
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if _running(int(found.group(1))) and now - info.st_mtime < STALE_AFTER:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if os.name == "nt":  # os.kill would end the process there: go by age alone
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True  # it exists but is not ours, or we cannot tell: leave its files
+    return True
 
 
 def _discard(staged: list[tuple[str, Path]]) -> None:

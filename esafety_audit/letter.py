@@ -14,6 +14,9 @@ reaches a sentence of the letter.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -26,11 +29,10 @@ from .errors import InputError, UsageError
 from .io import write_all
 from .loading import load_answers, pydantic_problems
 from .models import Resource, Rubric
-from .reports import slug
 from .reports.render import environment
 from .reports.text import long_date, md_escape
 from .rules import suggest
-from .yamlfile import read_yaml
+from .yamlfile import control_character, read_yaml
 
 WORDING_FILE = Path(__file__).parent / "templates" / "letter.yaml"
 MAX_LENGTH = 200  # characters in one field: a name, a role, a school or a platform
@@ -164,6 +166,9 @@ class LetterDetails:
 def checked_text(option: str, value: str) -> str:
     """A field as the letter shows it: trimmed, not blank, not too long for a letter."""
     text = " ".join(value.split())
+    bad = control_character(text)
+    if bad is not None:
+        raise UsageError(f"{option} holds a control character ({bad}); type it without it")
     if not text:
         raise UsageError(f"{option} is blank; give the text the letter should show")
     if len(text) > MAX_LENGTH:
@@ -284,13 +289,36 @@ def _render(details: LetterDetails, *, html: bool) -> str:
 
 
 def letter_stem(details: LetterDetails) -> str:
-    """``letter-<parent>-<date>``: the shared name of the letter's two files."""
-    return f"letter-{slug(details.parent)}-{details.date.isoformat()}"
+    """``letter-<parent>-<date>``: the shared name of the letter's two files.
+
+    The parent's name keeps its letters in any script (王先生, محمد علي), so that two
+    parents' letters never share a name because neither is in the Latin alphabet.
+    """
+    return f"letter-{name_slug(details.parent)}-{details.date.isoformat()}"
 
 
-def write_letter(details: LetterDetails, folder: Path) -> list[Path]:
-    """Render the letter, then write both files atomically into ``folder``."""
+def name_slug(text: str) -> str:
+    """A file-name-safe form of a name that keeps letters of every script."""
+    plain = unicodedata.normalize("NFKC", text).casefold()
+    plain = re.sub(r"['\u2019]", "", plain)
+    # Letters and digits of any script stay; every other run of characters is one dash.
+    return re.sub(r"[\W_]+", "-", plain).strip("-")[:80].strip("-") or "parent"
+
+
+def write_letter(details: LetterDetails, folder: Path, *, force: bool = False) -> list[Path]:
+    """Render the letter, then write both files atomically into ``folder``.
+
+    A letter already there is never replaced unless ``force`` is given: it may be
+    another parent's (:class:`~esafety_audit.errors.UsageError`).
+    """
     stem = letter_stem(details)
     files = {folder / f"{stem}{ending}": text for ending, text in render_letter(details).items()}
+    there = [path for path in files if os.path.lexists(path)]
+    if there and not force:
+        raise UsageError(
+            f"{there[0]} already exists (a letter to {details.parent} dated "
+            f"{details.date.isoformat()}); add --force to replace it, or give another "
+            "folder with -o"
+        )
     write_all(dict(files))
     return list(files)

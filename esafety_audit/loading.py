@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import math
 import string
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,10 +17,10 @@ from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError, Problem
+from .errors import MAX_PROBLEMS_PER_FILE, InputError, Problem
+from .infile import shown_path
 from .models import (
     JUDGEMENT_ORDER,
-    SCHEMA_VERSION,
     Answer,
     Answers,
     Common,
@@ -30,11 +29,11 @@ from .models import (
     Framework,
     Question,
     QuestionBank,
-    Result,
     Rubric,
     Safeguarding,
     Wording,
 )
+from .resultjson import load_result
 from .rules import Absent, Condition, RuleProblem, parse_condition, suggest
 from .yamlfile import YamlDocument, format_path, read_yaml
 
@@ -55,11 +54,8 @@ def data_dir(name: str) -> Path:
 
 
 def _shown(path: Path) -> str:
-    """A path as short as it can be shown: relative to the working folder if inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """A path as short as it can be shown (see :func:`~esafety_audit.infile.shown_path`)."""
+    return shown_path(path)
 
 
 # --------------------------------------------------------------------------- pydantic errors
@@ -106,23 +102,45 @@ def _friendly(error: Mapping[str, Any], allowed: list[str]) -> str:
         listing = f"; allowed keys: {', '.join(allowed)}" if allowed else ""
         return f"unknown key '{name}'{hint}{listing}"
     if kind == "literal_error":
-        return f"{given!r} is not allowed for '{name}'; use one of: {error['ctx']['expected']}"
+        shown = _shown_value(given)
+        return f"{shown} is not allowed for '{name}'; use one of: {error['ctx']['expected']}"
     if kind.startswith("date"):
-        return f"{given!r} is not a date for '{name}'; write it as YYYY-MM-DD, e.g. 2026-09-01"
+        shown = _shown_value(given)
+        return f"{shown} is not a date for '{name}'; write it as YYYY-MM-DD, e.g. 2026-09-01"
     if kind == "string_pattern_mismatch" and name == "urn":
-        return f"{given!r} is not a URN; use the school's 6 or 7 digit unique reference number"
+        shown = _shown_value(given)
+        return f"{shown} is not a URN; use the school's 6 or 7 digit unique reference number"
     if kind == "string_pattern_mismatch" and name == "url":
-        return f"{given!r} is not a web address; give one starting with https:// (or mailto:)"
+        shown = _shown_value(given)
+        return f"{shown} is not a web address; give one starting with https:// (or mailto:)"
     if kind == "string_pattern_mismatch":
         return (
-            f"{given!r} is not a valid '{name}': use lower-case letters, digits "
+            f"{_shown_value(given)} is not a valid '{name}': use lower-case letters, digits "
             "and underscores, starting with a letter"
         )
     if kind in ("model_type", "dict_type"):
         return f"'{name}' should be a mapping of keys to values, not {_what(given)}"
     if kind == "list_type":
         return f"'{name}' should be a list, not {_what(given)}"
-    return f"'{name}': {error['msg']}"
+    if kind in _EXPECTED:
+        return f"'{name}' should be {_EXPECTED[kind]}, not {_what(given)}"
+    if kind == "string_too_short":
+        return f"'{name}' is blank; write some text"
+    return f"'{name}': {str(error['msg']).removeprefix('Value error, ')}"
+
+
+# What a value should have been, for pydantic's error types, in a headteacher's words.
+_EXPECTED = {
+    "string_type": "text",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "finite_number": "an ordinary number",
+}
 
 
 def _what(value: Any) -> str:
@@ -130,7 +148,9 @@ def _what(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"{value!r}"
+    if isinstance(value, bytes):
+        return "binary data"
+    return _shown_value(value)
 
 
 def pydantic_problems(
@@ -807,9 +827,9 @@ def _one_answer(
             Answer, raw if isinstance(raw, dict) else {"value": raw}, doc, problems, at
         )
     if question is None:
-        problems.append(
-            doc.problem(at, f"unknown question id '{qid}'{suggest(qid, questions)}", key=True)
-        )
+        # A suggestion costs a fuzzy match over the bank: only for the problems shown.
+        hint = suggest(qid, questions) if len(problems) < MAX_PROBLEMS_PER_FILE else ""
+        problems.append(doc.problem(at, f"unknown question id '{qid}'{hint}", key=True))
         return None
     long_form = isinstance(raw, dict)
     answer = _validate(Answer, raw if long_form else {"value": raw}, doc, problems, at)
@@ -852,22 +872,26 @@ def _choice(question: Question, value: Any) -> tuple[Any, str | None]:
         value = "yes" if value else "no"
     if isinstance(value, str) and value.strip().lower() in allowed:
         return value.strip().lower(), None
-    return None, f"{value!r} is not an allowed answer; use one of: {', '.join(allowed)}"
+    return None, f"{_shown_value(value)} is not an allowed answer; use one of: {', '.join(allowed)}"
 
 
 def _choices(question: Question, value: Any) -> tuple[Any, str | None]:
     items = [value] if isinstance(value, str) else value
     allowed = question.choice_ids()
+    example = f"[{', '.join(allowed[:2])}]"
     if not isinstance(items, list):
         return (
             None,
-            f"give a list of choices, for example [{allowed[0]}]; allowed: {', '.join(allowed)}",
+            f"give a list of choices, for example {example}; allowed: {', '.join(allowed)}",
         )
     picked: list[str] = []
     for item in items:
         text = item.strip().lower() if isinstance(item, str) else item
         if text not in allowed:
-            return None, f"{item!r} is not one of the choices: {', '.join(allowed)}"
+            return None, (
+                f"{_shown_value(item)} is not one of the choices: {', '.join(allowed)}; "
+                f"write several as a list, for example {example}"
+            )
         if text in picked:
             return None, f"'{text}' is listed twice"
         picked.append(text)
@@ -882,16 +906,41 @@ def _number(question: Question, value: Any) -> tuple[Any, str | None]:
         with contextlib.suppress(ValueError):
             value = float(value.strip()[:-1])
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return None, f"{value!r} is not {kind}"
+        return None, f"{_shown_value(value)} is not {kind}"
     try:
         finite = math.isfinite(value)
     except OverflowError:  # an integer too large for a float
         finite = False
     if not finite:
-        return None, f"{str(value)[:20]!s} is not {kind}; give an ordinary number"
+        return None, f"{_shown_value(value)} is not {kind}; give an ordinary number"
     if value < 0 or (is_pct and value > 100):
-        return None, f"{value:g} is out of range; use {'0 to 100' if is_pct else '0 or more'}"
+        return None, (
+            f"{_shown_value(value)} is out of range; use {'0 to 100' if is_pct else '0 or more'}"
+        )
     return value, None
+
+
+def _shown_value(value: Any) -> str:
+    """A value as the person typed it, never in Python's notation."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        digits = str(abs(value)) if abs(value) < 10**30 else ""
+        return str(value) if digits else f"a number with {len(str(abs(value))):,} digits"
+    if isinstance(value, float):
+        if not math.isfinite(value):  # as YAML writes it
+            return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+        return repr(value).removesuffix(".0") if abs(value) < 1e16 else f"{value:g}"
+    if isinstance(value, datetime):
+        return f"'{value.isoformat(sep=' ')}'"
+    if isinstance(value, date):
+        return f"'{value.isoformat()}'"
+    if isinstance(value, str):
+        return f"'{value}'" if len(value) <= 60 else f"'{value[:57]}...'"
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        listed = f"[{', '.join(str(v) for v in value)}]"
+        return listed if len(listed) <= 60 else "a list"
+    return _what(value)
 
 
 def _date(question: Question, value: Any) -> tuple[Any, str | None]:
@@ -904,11 +953,16 @@ def _date(question: Question, value: Any) -> tuple[Any, str | None]:
             return date.fromisoformat(value.strip()), None
         except ValueError:
             pass
-    return None, f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-09-01"
+    return None, f"{_shown_value(value)} is not a date; write it as YYYY-MM-DD, e.g. 2026-09-01"
 
 
 def _text(question: Question, value: Any) -> tuple[Any, str | None]:
-    if isinstance(value, bool) or not isinstance(value, str | int | float | date):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return None, (
+            f"{_shown_value(value)} was read as a number; to give it as text, put it in "
+            f"quotes: '{value}'"
+        )
+    if not isinstance(value, str | date):
         return None, f"give text, not {_what(value)}"
     text = str(value).strip()
     return (
@@ -950,48 +1004,4 @@ def iter_answer_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-__all__ = ["format_path", "load_answers", "load_rubric"]
-
-
-# --------------------------------------------------------------------------- result JSON
-
-
-def load_result(path: Path) -> Result:
-    """A result JSON written by ``assess`` (a review scored as it was, with its rubric)."""
-    shown = _shown(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(shown, 1, 1, "no such file; check the name")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(shown, 1, 1, f"cannot read it ({exc})")]) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            [Problem(shown, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")]
-        ) from None
-    version = data.get("schema_version") if isinstance(data, dict) else None
-    if not isinstance(version, str) or version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    1,
-                    1,
-                    f"not a result JSON this tool can read (schema_version {version!r}; "
-                    f"this tool writes {SCHEMA_VERSION}); give the answers file instead, "
-                    "or a result JSON written by 'esafety-audit assess'",
-                )
-            ]
-        )
-    try:
-        return Result.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            where = ".".join(str(p) for p in error["loc"])
-            problems.append(
-                Problem(shown, 1, 1, f"result JSON key '{where}': {error['msg']}", where)
-            )
-        raise InputError(problems) from None
+__all__ = ["format_path", "load_answers", "load_result", "load_rubric"]

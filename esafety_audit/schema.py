@@ -38,7 +38,7 @@ def _typed_value(question: Question) -> Any:
         "number": Annotated[float, Field(ge=0, allow_inf_nan=False)],
         "percentage": Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | _PERCENT_TEXT,
         "date": date,
-        "text": str | float,
+        "text": str,  # a number must be quoted to be text (loading._text says so)
     }[kind]
 
 

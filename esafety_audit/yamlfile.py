@@ -3,8 +3,12 @@
 This is the only module that parses YAML. It:
 
 * uses PyYAML's safe loader (the C one where present) and nothing else;
-* reads ``yes``/``no``/``on``/``off`` as text, as YAML 1.2 does, so that the
-  answer ``yes`` stays the answer "yes" and does not become ``True``;
+* reads YAML 1.2 scalars: ``yes``/``no``/``on``/``off`` are text, so that the
+  answer ``yes`` stays the answer "yes" and does not become ``True``; numbers are
+  decimal only, so ``12:30`` (sexagesimal in YAML 1.1), ``0x1F`` and ``0o17`` are
+  text and ``010`` is ten, not eight;
+* refuses control characters (NUL, ESC, ...) in text, written as escapes in quotes,
+  so that nothing read can act on a terminal or a report;
 * refuses anchors and aliases, so an alias bomb is rejected at once rather than
   expanded, and refuses duplicate keys, which PyYAML would silently accept;
 * keeps a map from key path to ``(line, column)`` so that a validation error
@@ -22,6 +26,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Problem
+from .infile import read_input
 
 try:  # the C loader is several times faster; fall back where libyaml is absent
     from yaml import CSafeLoader as _SafeBase
@@ -32,6 +37,18 @@ KeyPath = tuple[str | int, ...]
 Mark = tuple[int, int]
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+# The scalar tags a value may carry, written or implied; others (!!binary, ...) are refused.
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    _BOOL_TAG,
+    _INT_TAG,
+    _FLOAT_TAG,
+}
+MAX_DIGITS = 300  # an integer longer than this is no answer: refused, never converted
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -41,13 +58,34 @@ class _Loader(_SafeBase):
     """The safe loader with YAML 1.2 booleans: only true and false."""
 
 
+_REPLACED = (_BOOL_TAG, _INT_TAG, _FLOAT_TAG)
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL_TAG]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _REPLACED]
     for first, resolvers in _SafeBase.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+# YAML 1.2 core schema numbers, decimal only: no sexagesimal (12:30), octal (010 as
+# eight, 0o17), hexadecimal (0x1F), binary or digit separators (1_000).
+_Loader.add_implicit_resolver(_INT_TAG, re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    _FLOAT_TAG,
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+.0123456789"),
+)
+
+# C0 and C1 control characters, and DEL; tab, line feed and carriage return are text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in ``text`` as ``U+001B``, or None."""
+    found = _CONTROL.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
 
 
 @dataclass
@@ -90,20 +128,12 @@ def format_path(path: Sequence[str | int]) -> str:
 def read_yaml(path: Path, name: str | None = None) -> YamlDocument:
     """Read and parse a YAML file; every problem raises :class:`InputError`."""
     shown = name if name is not None else str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem(shown, 1, 1, "file not found; check the path")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(shown, 1, 1, "this is a folder, not a YAML file")]) from None
-    except OSError as exc:
-        raise InputError([Problem(shown, 1, 1, f"cannot read the file: {exc.strerror}")]) from None
-    return parse_yaml(raw, shown)
+    return parse_yaml(read_input(path, shown), shown)
 
 
 def parse_yaml(raw: bytes | str, name: str) -> YamlDocument:
     """Parse YAML text (bytes must be UTF-8) into a :class:`YamlDocument`."""
-    text = _decode(raw, name) if isinstance(raw, bytes) else raw
+    text = decode_text(raw, name) if isinstance(raw, bytes) else raw
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -138,7 +168,8 @@ def compose(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
-def _decode(raw: bytes, name: str) -> str:
+def decode_text(raw: bytes, name: str) -> str:
+    """UTF-8 text (a byte-order mark is dropped), or a problem at the first bad byte."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -215,7 +246,16 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node, path: KeyPath) -> Any:
         if node.tag == _STR_TAG:  # most scalars: the constructor would return the text as is
+            bad = control_character(node.value)
+            if bad is not None:
+                self.fail(node, f"the text holds a control character ({bad}); remove it", path)
+                return None
             return node.value
+        if node.tag not in _SCALAR_TAGS:
+            self.fail(node, f"the tag {node.tag} is not allowed; write plain values only", path)
+            return None
+        if node.tag == _INT_TAG:
+            return self._integer(node, path)
         try:
             return self.loader.construct_object(node)
         except ValueError as exc:  # an impossible timestamp such as 2026-02-30
@@ -223,6 +263,19 @@ class _Builder:
         except yaml.YAMLError:
             self.fail(node, f"the tag {node.tag} is not allowed; write plain values only", path)
         return None
+
+    def _integer(self, node: yaml.Node, path: KeyPath) -> int | None:
+        """A decimal integer (``010`` is ten: YAML 1.2 has no leading-zero octal)."""
+        digits = node.value.lstrip("+-")
+        if not re.fullmatch(r"[0-9]+", digits):  # an explicit !!int on something else
+            self.fail(node, f"'{node.value}' is not a whole number", path)
+            return None
+        if len(digits) > MAX_DIGITS:
+            self.fail(
+                node, f"a number with {len(digits):,} digits is far too large to be an answer", path
+            )
+            return None
+        return int(node.value)
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any] | None:
         if node.tag != _MAP_TAG:

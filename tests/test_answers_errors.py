@@ -57,7 +57,7 @@ def test_a_wrong_choice_lists_the_valid_ones(tmp_path: Path) -> None:
 def test_wrong_type_in_the_long_form_points_at_the_value(tmp_path: Path) -> None:
     text = HEADER + "answers:\n  filtering:\n    value: [basic]\n    notes: x\n"
     assert _problems(tmp_path, text) == [
-        "answers.yaml:7:12: filtering: ['basic'] is not an allowed answer; use one of: none, "
+        "answers.yaml:7:12: filtering: [basic] is not an allowed answer; use one of: none, "
         "basic, managed [answers.filtering.value]"
     ]
 
@@ -143,13 +143,17 @@ def test_an_unknown_framework_is_named(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "shown"),
-    [(".nan", "nan"), (".inf", "inf"), ("9" * 400, "9" * 20)],
+    ("value", "message"),
+    [
+        (".nan", "shared_logins: .nan is not a number (0 or more); give an ordinary number"),
+        (".inf", "shared_logins: .inf is not a number (0 or more); give an ordinary number"),
+        ("1e400", "shared_logins: .inf is not a number (0 or more); give an ordinary number"),
+        ("9" * 400, "a number with 400 digits is far too large to be an answer"),
+    ],
 )
-def test_numbers_that_are_not_ordinary_numbers(tmp_path: Path, value: str, shown: str) -> None:
+def test_numbers_that_are_not_ordinary_numbers(tmp_path: Path, value: str, message: str) -> None:
     assert _problems(tmp_path, HEADER + f"answers:\n  shared_logins: {value}\n") == [
-        f"answers.yaml:6:18: shared_logins: {shown} is not a number (0 or more); give an "
-        "ordinary number [answers.shared_logins]"
+        f"answers.yaml:6:18: {message} [answers.shared_logins]"
     ]
 
 
@@ -171,3 +175,74 @@ def test_never_and_no_record_are_accepted_where_the_question_offers_them(tmp_pat
     answers = load_answers(path, mini_rubric())
     assert answers.answers["reviewed"].value == Absent("never")
     assert answers.answers["trained_pct"].value == Absent("no_record")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("100.0001", "trained_pct: 100.0001 is out of range; use 0 to 100"),
+        ("1" + "0" * 40, "trained_pct: a number with 41 digits is out of range; use 0 to 100"),
+        (
+            "12:30",
+            "trained_pct: '12:30' is not a percentage from 0 to 100; or, if there is none, "
+            "one of: no_record, unknown",
+        ),
+        (
+            "0x1F",
+            "trained_pct: '0x1F' is not a percentage from 0 to 100; or, if there is none, "
+            "one of: no_record, unknown",
+        ),
+        ("010", None),  # YAML 1.2: ten, not eight
+    ],
+)
+def test_numbers_are_shown_as_written_and_read_as_yaml_1_2(
+    tmp_path: Path, value: str, message: str | None
+) -> None:
+    text = HEADER + f"answers:\n  trained_pct: {value}\n"
+    if message is None:
+        path = tmp_path / "answers.yaml"
+        path.write_text(text, encoding="utf-8")
+        assert load_answers(path, mini_rubric()).answers["trained_pct"].value == 10
+        return
+    assert _problems(tmp_path, text) == [f"answers.yaml:6:16: {message} [answers.trained_pct]"]
+
+
+@pytest.mark.parametrize("value", ["010", "42", "1.5"])
+def test_a_number_for_a_text_question_is_refused_with_a_hint_to_quote_it(
+    tmp_path: Path, value: str
+) -> None:
+    (problem,) = _problems(tmp_path, HEADER + f"answers:\n  lead_name: {value}\n")
+    assert "was read as a number; to give it as text, put it in quotes" in problem
+
+
+@pytest.mark.parametrize("value", ["12:30", "0x1F"])
+def test_sexagesimal_and_hex_stay_text(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(HEADER + f"answers:\n  lead_name: {value}\n", encoding="utf-8")
+    assert load_answers(path, mini_rubric()).answers["lead_name"].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('"Oak\\x00"', "control character (U+0000)"),
+        ('"Oak \\e[31mRed"', "control character (U+001B)"),
+        ("!!binary aGVsbG8=", "the tag tag:yaml.org,2002:binary is not allowed"),
+    ],
+)
+def test_control_characters_and_binary_are_refused(tmp_path: Path, text: str, message: str) -> None:
+    (problem,) = _problems(tmp_path, HEADER + f"answers:\n  lead_name: {text}\n")
+    assert message in problem and "b'" not in problem
+
+
+def test_no_python_or_pydantic_wording(tmp_path: Path) -> None:
+    text = (
+        "school:\n  name: Oak Primary\n  phase: primary\n  review_date: 2026-11-20 10:30:00\n"
+        "  completed_by: [a, b]\n  trust: 12\nanswers:\n"
+        "  filtering: 2026-01-01 09:00:00\n"
+    )
+    found = "\n".join(_problems(tmp_path, text))
+    assert "'2026-11-20 10:30:00' is not a date for 'review_date'" in found
+    assert "'completed_by' should be text, not a list" in found
+    for python in ("datetime.", "Input should", "Value error", "b'"):
+        assert python not in found, found

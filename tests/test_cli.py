@@ -240,7 +240,7 @@ def test_the_schema_accepts_the_short_forms_the_loader_accepts(capsys, tmp_path:
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(_cli(capsys, "schema")[1])
     lenient = GOOD.replace("trained_pct: 95", "trained_pct: '95%'").replace(
-        "lead_name: J. Smith", "lead_name: 42\n  ks4_topics: privacy"
+        "lead_name: J. Smith", "lead_name: '42'\n  ks4_topics: privacy"
     )
     path = tmp_path / "lenient.yaml"
     path.write_text(lenient, encoding="utf-8")
@@ -251,6 +251,10 @@ def test_the_schema_accepts_the_short_forms_the_loader_accepts(capsys, tmp_path:
     data["answers"]["policy"] = True
     jsonschema.validate(data, schema)  # ...and so does the schema
     data["answers"]["trained_pct"] = "lots"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+    data["answers"]["trained_pct"] = 95
+    data["answers"]["lead_name"] = 42  # a number for a text question: both refuse it
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
 

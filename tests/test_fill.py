@@ -25,13 +25,14 @@ from helpers import MINI_CRITERIA, MINI_QUESTIONS, REVIEW_DATE, mini_rubric
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from esafety_audit.blank import blank_answers
+from esafety_audit.blank import PLACEHOLDER_NAME, blank_answers
 from esafety_audit.cli import run
 from esafety_audit.errors import InputError, UsageError
 from esafety_audit.fill import FileChangedError, Outcome, fill_answers
 from esafety_audit.fill.edit import set_value, yaml_forms
 from esafety_audit.loading import load_answers
 from esafety_audit.models import Answers, Rubric
+from esafety_audit.yamlfile import control_character
 
 MINI = ["--criteria", str(MINI_CRITERIA), "--questions", str(MINI_QUESTIONS)]
 EXAMPLES = Path(__file__).parent.parent / "questionnaires" / "examples"
@@ -81,9 +82,15 @@ class Script:
         return "".join(self.shown)
 
 
-def _blank(tmp_path: Path, rubric: Rubric | None = None, name: str = "oak.yaml") -> Path:
+def _blank(
+    tmp_path: Path, rubric: Rubric | None = None, name: str = "oak.yaml", school: str = "Oak"
+) -> Path:
+    """A file as init writes it, with the school's name given (unless ``school`` is '')."""
     path = tmp_path / name
-    path.write_text(blank_answers(rubric or mini_rubric(), "primary", REVIEW_DATE), "utf-8")
+    text = blank_answers(rubric or mini_rubric(), "primary", REVIEW_DATE)
+    if school:
+        text = text.replace(f"name: {PLACEHOLDER_NAME}", f"name: {school}")
+    path.write_text(text, "utf-8")
     return path
 
 
@@ -187,7 +194,8 @@ def test_a_wrong_answer_is_asked_again_with_a_clear_message(
 def test_multiple_choice_by_numbers_ids_or_none(tmp_path: Path) -> None:
     rubric = mini_rubric()
     path = tmp_path / "sec.yaml"
-    path.write_text(blank_answers(rubric, "secondary", REVIEW_DATE), "utf-8")
+    blank = blank_answers(rubric, "secondary", REVIEW_DATE)
+    path.write_text(blank.replace(PLACEHOLDER_NAME, "Oak High"), "utf-8")
     # secondary schools get ks4_topics (choices: privacy, reporting) after filtering
     _, script = _fill(path, "1, 1", "2 1", "q", start="ks4_topics")
     assert "Not saved: 'privacy' is listed twice" in script.text
@@ -476,6 +484,8 @@ def test_free_text_is_written_so_that_it_reads_back_the_same(tmp_path: Path, typ
 def test_any_text_reads_back_the_same_in_long_or_short_form(tmp_path: Path, typed: str) -> None:
     if typed.lower() in ("s", "b", "q", "?", "-") or "\n" in typed or "\r" in typed:
         return  # commands, and what a one-line prompt cannot give
+    if control_character(typed) is not None:
+        return  # refused, with the reason (test_control_characters_are_not_saved)
     for answers in ("  lead_name: x\n", "  lead_name: {value: x, notes: n}\n"):
         path = _file(tmp_path, answers)
         _fill(path, typed, "q", start="lead_name")
@@ -538,7 +548,7 @@ def test_a_file_changed_by_another_program_is_not_overwritten(tmp_path: Path) ->
             line = super().ask(prompt)
             if line == "2026-09-01":  # someone saves the file in an editor meanwhile
                 path.write_text(
-                    path.read_text("utf-8").replace("Your school", "Our school"), "utf-8"
+                    path.read_text("utf-8").replace("name: Oak", "name: Our Oak"), "utf-8"
                 )
             return line
 
@@ -784,3 +794,39 @@ def test_the_expected_evidence_is_shown_beside_the_question(tmp_path: Path) -> N
     assert "Evidence to record" in blank_answers(rubric, "primary", REVIEW_DATE)
     comment = blank_answers(rubric, "primary", REVIEW_DATE).split("  trained_pct:")[0]
     assert comment.rstrip().endswith("# Evidence to record: the signed training register.")
+
+
+def test_a_file_from_init_asks_the_school_details_first(tmp_path: Path) -> None:
+    path = _blank(tmp_path, school="")  # still "Your school name", as init wrote it
+    _, script = _fill(path, "Oak & Ash", "", "", "Jo Smith, DSL", "yes", "q")
+    assert "School details 1 of 4: School name" in script.text
+    answers = load_answers(path, mini_rubric())
+    assert answers.school.name == "Oak & Ash"
+    assert answers.answers["policy"].value == "yes"
+    _, script = _fill(path, "q")  # the details are given now: straight to the questions
+    assert "School details" not in script.text
+
+
+def test_a_symlinked_file_is_written_through_to_its_target(tmp_path: Path) -> None:
+    real = _blank(tmp_path, name="real.yaml")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real)
+    _fill(link, "yes", "q")
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert _values(real) == {"policy": "yes"}
+
+
+def test_a_read_only_file_is_refused_with_the_reason(tmp_path: Path) -> None:
+    path = _blank(tmp_path)
+    before = path.read_bytes()
+    path.chmod(0o444)
+    with pytest.raises(UsageError, match=r"is read-only, so fill will not change it"):
+        _fill(path, "yes", "q")
+    assert path.read_bytes() == before and path.stat().st_mode & 0o777 == 0o444
+
+
+def test_control_characters_are_not_saved(tmp_path: Path) -> None:
+    path = _file(tmp_path, "  lead_name: x\n")
+    _, script = _fill(path, "Jo\x1b[2J", "q", start="lead_name")
+    assert "Not saved: the answer holds a control character (U+001B)" in script.text
+    assert _values(path)["lead_name"] == "x"

@@ -71,10 +71,10 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def write(
-    capsys: pytest.CaptureFixture[str], folder: Path, overrides: dict[str, Any]
+    capsys: pytest.CaptureFixture[str], folder: Path, overrides: dict[str, Any], *more: str
 ) -> tuple[str, str, str]:
     """Run the command into ``folder``; the Markdown, the HTML and what it printed."""
-    code, out, err = cli(capsys, *args_for(overrides), "-o", str(folder))
+    code, out, err = cli(capsys, *args_for(overrides), "-o", str(folder), *more)
     assert code == 0, err
     (md_file,) = folder.glob("*.md")
     (html_file,) = folder.glob("*.html")
@@ -211,16 +211,35 @@ def test_writes_two_files_named_after_the_parent_and_date(
     )
 
 
-def test_same_options_give_byte_identical_files_and_rewrite_in_place(
+def test_same_options_give_byte_identical_files_and_rewrite_in_place_only_with_force(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     first_md, first_html, _ = write(capsys, tmp_path, {})
-    again_md, again_html, _ = write(capsys, tmp_path, {})
+    code, _, err = cli(capsys, *args_for({}), "-o", str(tmp_path))
+    assert code == 2 and "already exists" in err and "add --force to replace it" in err
+    again_md, again_html, _ = write(capsys, tmp_path, {}, "--force")
     assert (first_md, first_html) == (again_md, again_html)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "letter-mr-and-mrs-jones-2026-11-20.html",
         "letter-mr-and-mrs-jones-2026-11-20.md",
     ]  # no temporary files left behind
+
+
+def test_parents_with_non_latin_names_get_letters_of_their_own(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for parent in ("王先生", "محمد علي", "Mr O'Brien"):
+        code, _, err = cli(capsys, *args_for({"parent": parent}), "-o", str(tmp_path))
+        assert code == 0, err
+    names = sorted(p.name for p in tmp_path.glob("*.md"))
+    assert names == [
+        "letter-mr-obrien-2026-11-20.md",
+        "letter-محمد-علي-2026-11-20.md",
+        "letter-王先生-2026-11-20.md",
+    ]
+    # the same parent again is refused rather than overwritten
+    code, _, err = cli(capsys, *args_for({"parent": "王先生"}), "-o", str(tmp_path))
+    assert code == 2 and "already exists" in err
 
 
 def test_format_prints_the_letter_instead_of_writing_it(

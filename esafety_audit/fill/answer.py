@@ -14,6 +14,7 @@ from typing import Any
 
 from ..models import Question
 from ..rules import Absent, absent_words
+from ..yamlfile import control_character
 
 YES_NO = ("yes_no", "yes_partly_no")
 ONE_CHOICE = (*YES_NO, "single_choice")
@@ -26,6 +27,9 @@ class Unclear(Exception):
 def interpret(question: Question, typed: str) -> Any:
     """The answer ``typed`` stands for, as an answers file would hold it."""
     text = typed.strip()
+    bad = control_character(text)
+    if bad is not None:
+        raise Unclear(f"the answer holds a control character ({bad}); type it again without it")
     if text.lower().replace(" ", "_") in question.absent:  # never, no record, unknown
         return text.lower().replace(" ", "_")
     if question.type in ONE_CHOICE:

@@ -11,8 +11,10 @@ file on disk always loads and holds exactly what was typed. Whatever stops the s
 from __future__ import annotations
 
 import contextlib
+import os
 import shlex
 import shutil
+import stat
 import sys
 import textwrap
 from collections.abc import Callable
@@ -23,6 +25,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from ..blank import placeholders
 from ..engine import school_key_stages
 from ..errors import EsafetyError, InputError, UsageError
 from ..io import atomic_write
@@ -80,6 +83,25 @@ class Summary:
     given: int  # answers saved in this session
     answered: int  # questions that apply to the school and have an answer, as saved
     total: int  # questions that apply to the school
+
+
+def _check_writable(path: Path, name: str) -> None:
+    """Refuse, before asking anything, a file that its permissions say not to change."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:  # pragma: no cover - it was just read
+        raise UsageError(f"cannot use {name}: {exc.strerror}") from None
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise UsageError(
+            f"{name} is read-only, so fill will not change it; make it writable first "
+            f"(chmod u+w {shlex.quote(name)}, or on Windows untick Read-only in its "
+            "Properties), or copy it and fill in the copy"
+        )
+    if not os.access(path.parent, os.W_OK):
+        raise UsageError(
+            f"the folder of {name} cannot be written to, so fill could not save the answers; "
+            "copy the file to a folder of your own and fill in the copy"
+        )
 
 
 class FileChangedError(EsafetyError):
@@ -165,6 +187,9 @@ def fill_answers(
             f"{session.name} is for a {session.answers.school.phase} school, not {phase}; "
             "leave out --phase to carry on with it"
         )
+    # A file straight from init still has the placeholder name: ask the school's details
+    # first, so that the reports are not named after "Your school name".
+    school_details = school_details or bool(placeholders(session.answers))
     items = session.plan(only_unanswered=only_unanswered, start=start, school=school_details)
     try:
         outcome = session.walk(items)
@@ -179,13 +204,16 @@ def fill_answers(
 
 class _Session:
     def __init__(self, path: Path, rubric: Rubric, terminal: Terminal) -> None:
-        self.path = path
         self.rubric = rubric
         self.t = terminal
         self.name = str(path)
         self.given = 0  # answers saved
         self.asked = 0  # questions shown
         load_answers(path, rubric)  # every problem, as validate lists them, before asking
+        # A symbolic link is written through, so that the file it points to is updated
+        # (never replaced by a copy that leaves the real file as it was).
+        self.path = Path(os.path.realpath(path))
+        _check_writable(self.path, self.name)
         self.raw = path.read_bytes()
         self.bom = self.raw.startswith(_BOM)
         self.text = self.raw.removeprefix(_BOM).decode("utf-8")

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from ..compare import Comparison
@@ -36,6 +37,7 @@ __all__ = [
     "report_files",
     "report_stem",
     "slug",
+    "stem_for",
     "write_many",
     "write_reports",
 ]
@@ -51,7 +53,12 @@ def slug(text: str) -> str:
 
 def report_stem(result: Result) -> str:
     """``<school-slug>-<review-date>``: the shared name of one review's files."""
-    return f"{slug(result.school.name)}-{result.school.review_date.isoformat()}"
+    return stem_for(result.school.name, result.school.review_date)
+
+
+def stem_for(name: str, review_date: date) -> str:
+    """The stem of the reports of the school ``name`` reviewed on ``review_date``."""
+    return f"{slug(name)}-{review_date.isoformat()}"
 
 
 def render_reports(
@@ -100,41 +107,42 @@ def comparison_files(
 def write_reports(
     result: Result, rubric: Rubric, folder: Path, generated_at: datetime | None = None
 ) -> list[Path]:
-    """Render every report first, then write them all atomically into ``folder``.
+    """Render every report of one review first, then write them all atomically.
 
     A rendering error writes nothing; a write error leaves none of the files
     half-written and names the file that failed (:class:`~esafety_audit.io.WriteError`).
     """
-    ((_, written),) = write_many([result], rubric, folder, generated_at)
+    ((_, written),) = list(write_many([result], rubric, folder, generated_at))
     return written
 
 
 def write_many(
-    results: list[Result],
+    results: Iterable[Result],
     rubric: Rubric,
     folder: Path,
     generated_at: datetime | None = None,
     previous: Comparison | None = None,
-) -> list[tuple[Result, list[Path]]]:
-    """Render every school's reports, then write them all at once: all or nothing.
+) -> Iterator[tuple[Result, list[Path]]]:
+    """Render and write each school's reports in turn, one school at a time.
 
-    Two schools whose reports would share a file name are refused before anything
-    is written (:class:`~esafety_audit.errors.UsageError`).
+    Memory stays flat in the number of schools: a school's reports are written
+    (atomically, all four or none) and dropped before the next is rendered. A school
+    whose reports would replace ones written earlier in the same run is refused
+    (:class:`~esafety_audit.errors.UsageError`) before its files are written; callers
+    that must write nothing in that case check :func:`stem_for` first.
     """
-    files: dict[Path, str | bytes] = {}
-    per_school: list[tuple[Result, list[Path]]] = []
+    done: set[Path] = set()
     for result in results:
         mine = report_files(result, rubric, folder, generated_at, previous)
-        clash = sorted(str(p) for p in mine if p in files)
+        clash = sorted(str(p) for p in mine if p in done)
         if clash:
             raise UsageError(
                 f"two answers files would both write {clash[0]} (same school name and review "
                 "date); assess them into different folders"
             )
-        files.update(mine)
-        per_school.append((result, list(mine)))
-    write_all(files)
-    return per_school
+        write_all(mine)
+        done.update(mine)
+        yield result, list(mine)
 
 
 def report_files(

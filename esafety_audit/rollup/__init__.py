@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import EsafetyError, Problem
+from ..errors import EsafetyError, Problem, problem_lines
 from .collect import Job, Rollup, SchoolRow, Shape, collect
 from .outputs import FILES, SCHEMA_VERSION, csv_chunks, html_chunks, json_chunks, write_rollup
 from .progress import Progress
@@ -70,8 +70,8 @@ def roll_up(
 
     def report(file: str, problems: list[Problem]) -> None:
         bar.clear()
-        for problem in problems:
-            err.write(f"{problem}\n")
+        for line in problem_lines(sorted(problems)):
+            err.write(f"{line}\n")
 
     found = collect(paths, job, on_problems=report, progress=bar.update, workers=workers)
     bar.clear()
@@ -89,6 +89,8 @@ def roll_up(
     tell = err if as_json else out
     for line in summary(found):
         tell.write(f"{line}\n")
+    for line in duplicates(found):
+        err.write(f"{line}\n")
     if not as_json:
         for path in written:
             out.write(f"  wrote {path}\n")
@@ -118,5 +120,27 @@ def summary(found: Rollup) -> list[str]:
             f"note: {found.other_bank:,} files were written against another version of the "
             f"question bank (this tool asks version {found.shape.bank_version}); some "
             "questions may be new or changed"
+        )
+    return lines
+
+
+def duplicates(found: Rollup) -> list[str]:
+    """A warning for each school that is in more than one file, and so counted twice.
+
+    A school is known by its URN, or by its name when it has none. Both files are
+    still counted (either could be the one meant), but the counts say so.
+    """
+    seen: dict[str, list[SchoolRow]] = {}
+    for row in found.rows:
+        key = f"urn:{row.urn}" if row.urn else f"name:{row.name.casefold()}"
+        seen.setdefault(key, []).append(row)
+    lines = []
+    for rows in seen.values():
+        if len(rows) < 2:
+            continue
+        files = ", ".join(f"{row.file} ({row.review_date.isoformat()})" for row in rows)
+        lines.append(
+            f"warning: {rows[0].name} is in {len(rows)} files and is counted {len(rows)} "
+            f"times: {files}; leave out all but one to count it once"
         )
     return lines

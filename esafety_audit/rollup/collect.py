@@ -302,6 +302,8 @@ def _start_worker(job: Job) -> None:
     global _worker
     # Ctrl-C is the parent's to handle: it stops the workers without their tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):  # the parent's SIGTERM handler is not for workers
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     rubric = job.rubric()  # with fork, already loaded (and cached) in the parent
     _worker = (job, rubric, Shape.of(rubric, job.frameworks))
 
