@@ -85,6 +85,10 @@ def evaluate(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None 
         (_ranked(gap, rubric.common) for j in judged for gap in j.gaps(scope, fixes)),
         key=_gap_order([f.id for f in selected]),
     )
+    if safeguarding is not None and safeguarding.fixes:  # in the one order of importance
+        place = {g.criterion: n for n, g in enumerate(gaps)}
+        ordered = sorted(safeguarding.fixes, key=lambda f: place.get(f.criterion, len(place)))
+        safeguarding = safeguarding.model_copy(update={"fixes": ordered})
     found = [s for j in judged for s in j.scored if s.indicator == "found"]
     not_checked = [s for j in judged for s in j.scored if s.indicator == "not_checked"]
     return Result(

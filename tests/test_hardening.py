@@ -25,6 +25,10 @@ MINI = ["--criteria", str(MINI_CRITERIA), "--questions", str(MINI_QUESTIONS)]
 ROOT = Path(__file__).parent.parent
 
 
+# How many files assess writes for each school (the report, summary, Markdown, JSON, CSV).
+FILES_PER_SCHOOL = 5
+
+
 def school(name: str = "Oak Primary", urn: str = "123456", date: str = "2026-11-20") -> str:
     return (
         f"school:\n  name: {name}\n  urn: {urn}\n  phase: primary\n  review_date: {date}\n"
@@ -124,9 +128,12 @@ def test_ctrl_c_during_many_schools_says_what_was_written(
     out_dir = tmp_path / "out"
     code, _, err = _cli(capsys, "assess", str(tmp_path / "in"), "-o", str(out_dir))
     assert code == 130
-    assert f"Stopped. Wrote 4 files in {out_dir}" in err and "nothing else was written" in err
+    assert (
+        f"Stopped. Wrote {FILES_PER_SCHOOL} files in {out_dir}" in err
+        and "nothing else was written" in err
+    )
     assert sorted(p.name for p in out_dir.iterdir())[0].startswith("school-000-")
-    assert len(list(out_dir.iterdir())) == 4
+    assert len(list(out_dir.iterdir())) == FILES_PER_SCHOOL
     _no_temporaries(out_dir)
 
 
@@ -166,7 +173,9 @@ def test_sigterm_during_many_schools_exits_143_and_leaves_no_temporary_files(
     assert process.returncode == 143, err
     assert "Stopped. Wrote" in err and "Traceback" not in err
     _no_temporaries(out_dir)
-    assert len(list(out_dir.iterdir())) % 4 == 0  # each school's files whole, or none
+    assert (
+        len(list(out_dir.iterdir())) % FILES_PER_SCHOOL == 0
+    )  # each school's files whole, or none
 
 
 def test_stale_temporary_files_of_the_tool_are_removed_by_the_next_run(
@@ -352,7 +361,7 @@ def test_assess_writes_one_school_before_scoring_the_next(
 
     monkeypatch.setattr(cli, "evaluate", evaluate)
     assert _cli(capsys, "assess", str(tmp_path / "in"), "-o", str(out_dir))[0] == 0
-    assert written_before == [0, 4, 8]
+    assert written_before == [0, FILES_PER_SCHOOL, 2 * FILES_PER_SCHOOL]
 
 
 def test_two_files_of_one_school_still_write_nothing(

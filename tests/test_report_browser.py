@@ -418,3 +418,44 @@ def test_a_blank_review_says_it_is_incomplete_on_the_first_screen(
     assert "None found" not in gates and "Not checked: 7 of 7" in gates
     assert "There are no gaps" not in opened.page.inner_text("body")
     assert axe_violations(opened.page) == []
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_the_boards_summary_fits_two_pages_and_answers_first(
+    open_report: Any, rubric: Rubric, example: Path
+) -> None:
+    result = example_result(example, rubric)
+    summary = render_reports(result, rubric)["-summary.html"]
+    assert isinstance(summary, str)
+    opened = open_report(summary)
+    for width, height in ((1280, 800), (390, 844)):
+        opened.page.set_viewport_size({"width": width, "height": height})
+        assert axe_violations(opened.page) == [], width
+        assert opened.page.evaluate("document.documentElement.scrollWidth") <= width
+    opened.page.set_viewport_size({"width": 1280, "height": 800})
+    first = opened.page.evaluate(
+        "() => [...document.querySelectorAll('.verdict-word')]"
+        ".filter(e => e.getBoundingClientRect().bottom <= 800).length"
+    )
+    assert first == 2  # safeguarding and the judgement, on the first screen
+    pages = pdf_pages(print_pdf(opened.page))
+    assert len(pages) <= 2
+    text = squeeze(" ".join(pages)).lower()  # the labels are in capitals in print
+    for heading in ("Is safeguarding (online) met?", "What is the judgement, and why?"):
+        assert heading.lower() in text
+    assert "the board is asked to" in text
+    assert opened.requests == [opened.url]
+
+
+def test_the_riverside_board_pack_prints_to_at_most_30_pages(
+    open_report: Any, rubric: Rubric
+) -> None:
+    example = ROOT / "questionnaires" / "examples" / "riverside-academy.yaml"
+    opened = open_report(html_of(example_result(example, rubric), rubric))
+    opened.page.set_viewport_size({"width": 1280, "height": 800})
+    on_screen = opened.page.evaluate(
+        "() => [...document.querySelectorAll('.verdict-word')]"
+        ".filter(e => e.getBoundingClientRect().bottom <= 800).map(e => e.textContent.trim())"
+    )
+    assert len(on_screen) == 2, on_screen  # the judgement and safeguarding, first screen
+    assert len(pdf_pages(print_pdf(opened.page))) <= 30

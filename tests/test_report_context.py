@@ -274,7 +274,7 @@ def test_the_same_inputs_give_byte_identical_reports(mini: Rubric) -> None:
     first = render_reports(result, mini)
     again = render_reports(evaluate(mini, make_answers(mini, GOOD)), mini)
     assert first == again
-    assert set(first) == {".md", ".html", ".json", "-actions.csv"}
+    assert set(first) == {".md", ".html", "-summary.html", ".json", "-actions.csv"}
 
 
 def test_a_generation_time_appears_only_when_asked_for(mini: Rubric) -> None:

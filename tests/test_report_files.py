@@ -64,31 +64,45 @@ def test_csv_action_plan_has_a_bom_the_columns_and_one_row_per_gap(mini: Rubric)
     rows = csv_rows(text)
     assert tuple(rows[0]) == COLUMNS
     assert len(rows) - 1 == len(result.gaps) == 3
-    assert [r[3] for r in rows[1:]] == [g.criterion for g in result.gaps]
-    assert [r[0] for r in rows[1:]] == ["1", "2", "3"]
+    column = {name: n for n, name in enumerate(COLUMNS)}
+    assert [r[column["criterion"]] for r in rows[1:]] == [g.criterion for g in result.gaps]
+    assert [r[column["rank"]] for r in rows[1:]] == ["1", "2", "3"]
 
 
 def test_csv_rows_hold_the_gap_the_action_the_owner_and_the_due_date(mini: Rubric) -> None:
     rows = {
-        r[3]: dict(zip(COLUMNS, r, strict=True))
+        r[COLUMNS.index("criterion")]: dict(zip(COLUMNS, r, strict=True))
         for r in csv_rows(str(render_reports(result_for(mini, GAPS), mini)["-actions.csv"]))[1:]
     }
     trained = rows["mini.safety.trained"]
     assert trained == {
+        "school": "Test School",
+        "urn": "",
+        "review_date": "2026-11-20",
         "rank": "1",
         "priority": "High",
+        "framework": "Mini framework",
         "area": "Safety",
         "criterion": "mini.safety.trained",
-        "gap": "Staff trained",
+        "criterion_title": "Staff trained",
+        "status": "Not met",
         "action": "Train staff.",
         "owner": "Zoë O'Brien, DSL",
         "due": "2027-01-31",
-        "status": "Not met",
-        "changes": "the judgement",  # 44.4% would be 77.8%: good, not requires improvement
+        "overdue": "",
+        "action_status": "planned",
+        "affects_safeguarding": "",
+        "affects": "the judgement",  # 44.4% would be 77.8%: good, not requires improvement
         "self_reported": "",
     }
-    assert rows["mini.policy.reviewed"]["owner"] == ""
-    assert rows["mini.policy.reviewed"]["due"] == ""
+    reviewed = rows["mini.policy.reviewed"]
+    assert (reviewed["owner"], reviewed["due"], reviewed["action_status"]) == (
+        "",
+        "",
+        "no owner yet",
+    )
+    policy = rows["mini.policy.in_place"]
+    assert (policy["overdue"], policy["action_status"]) == ("yes", "overdue")
 
 
 def test_csv_cells_that_look_like_formulas_are_kept_as_text(mini: Rubric) -> None:
@@ -148,19 +162,20 @@ def test_the_json_is_the_stable_result_json(mini: Rubric) -> None:
 # --------------------------------------------------------------------------- writing
 
 
-def test_write_reports_writes_the_four_files(mini: Rubric, tmp_path: Path) -> None:
+def test_write_reports_writes_the_five_files(mini: Rubric, tmp_path: Path) -> None:
     result = result_for(mini, GAPS, name="St Mary's C of E")
     written = write_reports(result, mini, tmp_path / "out")
     names = [p.name for p in written]
     assert names == [
         "st-marys-c-of-e-2026-11-20.md",
         "st-marys-c-of-e-2026-11-20.html",
+        "st-marys-c-of-e-2026-11-20-summary.html",
         "st-marys-c-of-e-2026-11-20.json",
         "st-marys-c-of-e-2026-11-20-actions.csv",
     ]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names)
     assert report_stem(result) == "st-marys-c-of-e-2026-11-20"
-    assert (tmp_path / "out" / names[3]).read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (tmp_path / "out" / names[4]).read_bytes().startswith(b"\xef\xbb\xbf")
 
 
 def test_a_failed_write_leaves_no_partial_files_and_names_what_failed(
@@ -207,7 +222,7 @@ def test_a_failed_render_writes_nothing(
     assert not (tmp_path / "out").exists()
 
 
-def test_assess_writes_four_files_per_school(
+def test_assess_writes_five_files_per_school(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     folder = tmp_path / "answers"
@@ -226,7 +241,7 @@ def test_assess_writes_four_files_per_school(
     assert names == sorted(
         f"{school}-primary-2026-11-20{ending}"
         for school in ("oak", "ash")
-        for ending in (".md", ".html", ".json", "-actions.csv")
+        for ending in (".md", ".html", "-summary.html", ".json", "-actions.csv")
     )
 
 

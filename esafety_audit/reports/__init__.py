@@ -1,8 +1,9 @@
 """Presenting a :class:`Result`: the result JSON and the governors' reports.
 
-One review gives four files sharing the stem ``<school-slug>-<review-date>``:
-``.md`` and ``.html`` (the governors' report), ``.json`` (the stable result
-JSON) and ``-actions.csv`` (the action plan for a spreadsheet). Rendering only
+One review gives five files sharing the stem ``<school-slug>-<review-date>``:
+``.md`` and ``.html`` (the governors' report), ``-summary.html`` (the board's one- or
+two-page summary), ``.json`` (the stable result JSON) and ``-actions.csv`` (the action
+plan for a spreadsheet). Rendering only
 presents what the result and its rubric hold; no scoring happens here.
 
 - :mod:`.context` builds the one typed context every report is drawn from;
@@ -28,7 +29,7 @@ from ..models import Result, Rubric
 from .actions import actions_csv
 from .comparison import comparison_view
 from .context import ReportContext, build_context
-from .render import comparison_html, comparison_markdown, html_report, markdown_report
+from .render import comparison_html, comparison_markdown, html_report, markdown_report, summary_html
 
 __all__ = [
     "ReportContext",
@@ -79,6 +80,7 @@ def render_reports(
     return {
         ".md": markdown_report(context),
         ".html": html_report(context),
+        "-summary.html": summary_html(context),
         ".json": result.to_json(),
         "-actions.csv": actions_csv(context),
     }

@@ -11,19 +11,26 @@ from __future__ import annotations
 import csv
 import io
 
-from .context import ReportContext
+from .context import ActionRow, ReportContext
 
 COLUMNS = (
+    "school",
+    "urn",
+    "review_date",
     "rank",
     "priority",
+    "framework",
     "area",
     "criterion",
-    "gap",
+    "criterion_title",
+    "status",
     "action",
     "owner",
     "due",
-    "status",
-    "changes",
+    "overdue",
+    "action_status",
+    "affects_safeguarding",
+    "affects",
     "self_reported",
 )
 BOM = "\ufeff"
@@ -35,22 +42,43 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def action_status(row: ActionRow) -> str:
+    """Where the school's own plan for a gap stands, apart from the criterion's status."""
+    if row.overdue:
+        return "overdue"
+    if row.owner is None:
+        return "no owner yet"
+    if row.due is None:
+        return "no date set"
+    return "planned"
+
+
 def actions_csv(context: ReportContext) -> str:
-    """The action plan: a header row, then one row per gap in priority order."""
+    """The action plan: a header row, then one row per gap in priority order. Each row
+    names the school, so that a trust can put many schools' plans in one sheet."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
+    cover = context.cover
+    urn = "" if cover.urn == "Not given" else cover.urn
     for row in context.actions:
         cells = (
+            cover.school,
+            urn,
+            cover.review_iso,
             str(row.rank),
             row.priority,
+            row.framework,
             row.area,
             row.criterion,
             row.gap,
+            row.status,
             " ".join(row.action.source.split()),
             row.owner or "",
             row.due or "",
-            row.status,
+            "yes" if row.overdue else "",
+            action_status(row),
+            "yes" if row.safeguarding else "",
             row.moves,
             "yes" if row.self_reported else "",
         )

@@ -75,6 +75,7 @@ class Cover:
     phase: str
     key_stages: str
     review_date: str
+    review_iso: str
     review_year: int
     completed_by: str
     frameworks: list[FrameworkRef]
@@ -339,6 +340,8 @@ class ActionRow:
     due_text: str
     overdue: bool
     moves: str  # the verdicts it holds back, in words ("" if only the score)
+    safeguarding: bool  # one of the things that make safeguarding (online) not met
+    framework: str
     self_reported: bool
     print_action: bool  # whether the printed plan shows the action (lesser ones: title only)
 
@@ -558,6 +561,7 @@ def _cover(result: Result, look: _Lookup, generated_at: datetime | None) -> Cove
         phase=_PHASES[school.phase],
         key_stages=join_words(stages) or "None given",
         review_date=long_date(school.review_date),
+        review_iso=school.review_date.isoformat(),
         review_year=school.review_date.year,
         completed_by=school.completed_by or "Not given",
         frameworks=[
@@ -851,6 +855,8 @@ def _action_row(look: _Lookup, rank: int, gap: Gap) -> ActionRow:
         due_text=due_text,
         overdue=overdue,
         moves=_moves(gap),
+        safeguarding="safeguarding" in gap.moves,
+        framework=look.framework_title(gap.framework),
         self_reported=gap.self_reported,
         print_action=level.print_action,
     )

@@ -53,6 +53,11 @@ def html_report(context: ReportContext) -> str:
     return environment(True).get_template("report.html.j2").render(r=context)
 
 
+def summary_html(context: ReportContext) -> str:
+    """The board's summary: the answers a board needs, on one or two printed pages."""
+    return environment(True).get_template("summary.html.j2").render(r=context)
+
+
 def markdown_report(context: ReportContext) -> str:
     """The governors' report as Markdown."""
     text = environment(False).get_template("report.md.j2").render(r=context)
