@@ -7,12 +7,23 @@ Each change kind, a rubric-version mismatch, closed and overdue actions, the
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from helpers import MINI_CRITERIA, MINI_QUESTIONS, copy_rubric, make_answers, mini_rubric
+from pagechecks import (
+    LONG_WORD,
+    VIEWPORTS,
+    at_size,
+    axe_violations,
+    page_width,
+    small_text,
+    unwrapped,
+)
 
 from esafety_audit.cli import run
 from esafety_audit.compare import compare
@@ -20,6 +31,7 @@ from esafety_audit.engine import evaluate
 from esafety_audit.loading import load_rubric
 from esafety_audit.models import Result, Rubric
 from esafety_audit.reports import render_reports
+from esafety_audit.yamlfile import read_yaml
 
 MINI = ["--criteria", str(MINI_CRITERIA), "--questions", str(MINI_QUESTIONS)]
 LAST_YEAR = date(2025, 11, 20)
@@ -306,3 +318,73 @@ def test_assess_previous_needs_one_school(capsys, reviews) -> None:
     code, _, err = _cli(capsys, "assess", str(old), str(new), "--previous", str(old))
     assert code == 2
     assert "exactly one answers file" in err
+
+
+# --------------------------------------------------------------------------- in Chromium
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "questionnaires" / "examples"
+
+
+def _long_words(example: Path, folder: Path) -> Path:
+    """A copy of an example review with a long web address as the school's name and as
+    the owner of each of its actions."""
+    data = read_yaml(example).data
+    data["school"]["name"] = LONG_WORD
+    for answer in data["answers"].values():
+        if isinstance(answer, dict) and isinstance(answer.get("action"), dict):
+            answer["action"]["owner"] = LONG_WORD
+    path = folder / example.name
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def comparison_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The comparison page of Riverside's two example reviews, as written and with long
+    unbroken words in its school name and action owners."""
+    old = EXAMPLES / "previous" / "riverside-academy-2025.yaml"
+    new = EXAMPLES / "riverside-academy.yaml"
+    folder = tmp_path_factory.mktemp("long-words")
+    pairs = {
+        "riverside": (old, new),
+        "long-words": (_long_words(old, folder), _long_words(new, folder)),
+    }
+    pages = {}
+    for name, (before, after) in pairs.items():
+        out = tmp_path_factory.mktemp(name)
+        assert run(["compare", str(before), str(after), "-o", str(out)]) == 0
+        (pages[name],) = out.glob("*.html")
+    return pages
+
+
+@pytest.fixture
+def open_comparison(browser: Any, comparison_pages: dict[str, Path]) -> Iterator[Any]:
+    contexts = []
+
+    def opener(name: str) -> Any:
+        context = browser.new_context(offline=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(comparison_pages[name].as_uri(), wait_until="load")
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("name", ["riverside", "long-words"])
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_comparison_page_fits_the_screen_and_has_no_axe_violation(
+    open_comparison: Any, name: str, size: tuple[int, int]
+) -> None:
+    page = at_size(open_comparison(name), size)
+    assert page_width(page) <= size[0]
+    assert small_text(page) == []
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_long_words_in_a_comparison_wrap(open_comparison: Any, size: tuple[int, int]) -> None:
+    page = at_size(open_comparison("long-words"), size)
+    assert unwrapped(page) == []

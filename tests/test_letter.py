@@ -20,6 +20,7 @@ import markdown
 import pytest
 from helpers import MINI_CRITERIA, MINI_QUESTIONS
 from markdown_it import MarkdownIt
+from pagechecks import LONG_WORD, VIEWPORTS, at_size, page_width, small_text, unwrapped
 
 from esafety_audit import letter as letter_module
 from esafety_audit.cli import run
@@ -447,3 +448,21 @@ def test_letter_prints_on_a4_in_one_or_two_pages(
         assert abs(width - 595.3) < 1.5 and abs(height - 841.9) < 1.5  # A4 in points
     page.emulate_media(media="print")
     assert page.evaluate("getComputedStyle(document.body).boxShadow") == "none"
+
+
+# A long web address in every field a school types; the platform in its own words.
+LONG_FIELDS = ("parent", "school", "colleague", "sender", "platform-name")
+LONG_WORDS: dict[str, Any] = {**dict.fromkeys(LONG_FIELDS, LONG_WORD), "platform": None}
+
+
+@pytest.mark.parametrize("overrides", [{}, LONG_WORDS], ids=["plain", "long-unbroken-words"])
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_letter_fits_a_phone_and_a_wide_screen(
+    open_letter: Any, overrides: dict[str, Any], size: tuple[int, int]
+) -> None:
+    page = at_size(open_letter(overrides)[0], size)
+    assert page_width(page) <= size[0]
+    assert small_text(page) == []
+    assert axe_violations(page) == []
+    if overrides:
+        assert unwrapped(page) == []

@@ -150,7 +150,10 @@ def test_invalid_files_are_reported_with_their_place_and_the_others_still_go_thr
     assert data["skipped"] == [str(bad), str(broken)]
     assert [s["name"] for s in data["schools"]] == ["Ash Primary", "Beech Infants", "Cedar Academy"]
     html = (out_dir / "rollup.html").read_text(encoding="utf-8")
-    assert "Files skipped" in html and str(broken) in html
+    # The page names the files skipped but not where they are: a page is shared, and a
+    # place on this computer can name a person. The JSON and the terminal say where.
+    assert "Files skipped" in html and "<code>broken.yaml</code>" in html
+    assert str(schools) not in html and str(tmp_path) not in html
     assert digest(schools) == before
 
 
@@ -409,6 +412,25 @@ def test_safeguarding_of_each_example_school_is_rolled_up(
     assert [r["safeguarding"] for r in rows] == ["Met", "Not met", "Not met"]
     html = (tmp_path / "out" / "rollup.html").read_text(encoding="utf-8")
     assert "How many schools have safeguarding (online) met" in html
+    # ... and each school's verdict, in words, in a column of its own
+    assert '<th scope="col">Safeguarding (online)</th>' in html
+    assert html.count("</span> Not met</span></td>") == 2
+
+
+def test_no_safeguarding_column_when_the_rubric_decides_none(rolled: Path) -> None:
+    html = (rolled / "rollup.html").read_text(encoding="utf-8")
+    assert "Safeguarding (online)" not in html  # the test rubric has no safeguarding rules
+    assert "Every school: its judgement, score and how much" in html
+
+
+def test_the_page_names_gaps_by_title_and_schools_by_file_name_only(
+    rolled: Path, schools: Path
+) -> None:
+    html = (rolled / "rollup.html").read_text(encoding="utf-8")
+    assert '<th scope="row">Staff trained<span class="about">Mini framework</span>' in html
+    assert '<span class="id">mini.safety.trained</span>' in html
+    assert '<span class="file">c.yaml</span>' in html  # Cedar, with its indicators
+    assert str(schools) not in html
 
 
 def test_a_schools_text_cannot_become_a_formula_or_markup(

@@ -30,7 +30,7 @@ from ..reports.palette import (
     Badge,
 )
 from ..reports.text import long_date, percent
-from .collect import RATINGS, CommonGap, FrameworkColumns, Rollup, SchoolRow
+from .collect import RATINGS, CommonGap, FrameworkColumns, Limiting, Rollup, SchoolRow
 
 SCHEMA_VERSION = "1.0"
 FILES = {"html": "rollup.html", "csv": "rollup.csv", "json": "rollup.json"}
@@ -250,6 +250,16 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class LimitedSchool:
+    """A school with an indicator of inadequate practice, as the page names it: by its
+    name and its file's name, never the file's place on this computer."""
+
+    name: str
+    file: str
+    indicators: tuple[Limiting, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class GapLine:
     rank: int
     title: str
@@ -276,10 +286,10 @@ class Page:
     safeguarding: list[tuple[Badge, int]]
     legend: list[tuple[Badge, str]]  # rating badge, what it means
     tables: list[Table]
-    limiting: list[SchoolRow]  # the schools with an indicator of inadequate practice
+    limiting: list[LimitedSchool]  # the schools with an indicator of inadequate practice
     gaps: list[GapLine]
     gaps_total: int
-    skipped: list[str]
+    skipped: list[str]  # the names of the files skipped (their places are in the JSON)
     other_bank: int
     script: Markup
     script_hash: str
@@ -311,16 +321,21 @@ def page(rollup: Rollup, script: str) -> Page:
             _overview(rollup),
             *(_framework_table(rollup, i) for i in range(len(shape.frameworks))),
         ],
-        limiting=rollup.limiting(),
+        limiting=[LimitedSchool(s.name, _file_name(s.file), s.limiting) for s in rollup.limiting()],
         gaps=[_gap_line(rollup, n, g) for n, g in enumerate(rollup.common_gaps(), 1)][
             :COMMON_GAPS_SHOWN
         ],
         gaps_total=len(rollup.common_gaps()),
-        skipped=rollup.skipped,
+        skipped=[_file_name(file) for file in rollup.skipped],
         other_bank=rollup.other_bank,
         script=Markup(script),  # our own file, shipped in the package: not user text
         script_hash=f"sha256-{digest}",
     )
+
+
+def _file_name(file: str) -> str:
+    """A file's name without its folders: a page is shared, and a path can name a person."""
+    return Path(file).name
 
 
 def _schools(count: int) -> str:
@@ -354,6 +369,20 @@ def _judgement_cell(judgement: str | None, labels: Mapping[str, str]) -> Cell:
     return Cell(badge.word, str(rank), badge, "badge")
 
 
+# Sorting up puts the schools that most need attention first, as for the judgement.
+_SAFEGUARDING_RANK = {"not_met": 1, "not_assessed": 2, "met": 3}
+
+
+def _safeguarding_cells() -> dict[str | None, Cell]:
+    """The cell of each safeguarding (online) verdict: the same for every school with it."""
+    cells: dict[str | None, Cell] = {}
+    for status, rank in _SAFEGUARDING_RANK.items():
+        badge = _badge(_SAFEGUARDING_WORDS[status], SAFEGUARDING_TONES[status])
+        cells[status] = Cell(badge.word, str(rank), badge, "badge")
+    cells[None] = cells["not_assessed"]
+    return cells
+
+
 def _score_cell(value: float | None) -> Cell:
     return Cell(_NOT_SCORED if value is None else percent(value), _sort_num(value), numeric=True)
 
@@ -364,12 +393,15 @@ def _sort_num(value: float | None) -> str:
 
 def _overview(rollup: Rollup) -> Table:
     judged = _judgement_cells(rollup.shape.judgement_labels)
+    # A column for safeguarding (online) only when the rubric has rules that decide it.
+    safeguarding = _safeguarding_cells() if any(rollup.safeguarding_counts().values()) else {}
     columns = (
         Column("School"),
         Column("URN"),
         Column("Phase"),
         Column("Review date"),
         Column("Judgement"),
+        *([Column("Safeguarding (online)")] if safeguarding else []),
         Column("Score", numeric=True),
         Column("Answered", numeric=True),
         Column("Indicators of inadequate practice", numeric=True),
@@ -387,6 +419,7 @@ def _overview(rollup: Rollup) -> Table:
                     Cell(row.phase.replace("-", " ").capitalize(), row.phase),
                     Cell(long_date(row.review_date), row.review_date.isoformat()),
                     judged[row.judgement],
+                    *((safeguarding[row.safeguarding],) if safeguarding else ()),
                     _score_cell(row.score),
                     Cell(percent(row.coverage), _sort_num(row.coverage), numeric=True),
                     Cell(
@@ -401,7 +434,12 @@ def _overview(rollup: Rollup) -> Table:
                 ),
             )
 
-    caption = "Every school: its judgement, score and how much of the review it answered"
+    caption = (
+        "Every school: its judgement, safeguarding (online), score and how much of the "
+        "review it answered"
+        if safeguarding
+        else "Every school: its judgement, score and how much of the review it answered"
+    )
     return Table("schools", "Schools", caption, columns, rows)
 
 

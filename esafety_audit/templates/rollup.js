@@ -15,6 +15,8 @@
   function enhance(table) {
     var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
     var body = table.tBodies[0];
+    // The caption's words: in the span that keeps them in view while the table scrolls.
+    var caption = table.caption && (table.caption.querySelector(".caption-text") || table.caption);
     var order = new Map();
     Array.prototype.forEach.call(body.rows, function (row, i) { order.set(row, i); });
 
@@ -35,10 +37,10 @@
       body.appendChild(fragment);
       heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
       head.setAttribute("aria-sort", direction);
-      var hint = table.caption && table.caption.querySelector(".hint");
+      var hint = caption && caption.querySelector(".hint");
       var words = "(sorted by " + head.textContent.trim() + ", " + direction + ")";
       if (hint) { hint.textContent = words; }
-      status.textContent = table.caption.firstChild.textContent.trim() + ": " + words.slice(1, -1) + ".";
+      status.textContent = caption.firstChild.textContent.trim() + ": " + words.slice(1, -1) + ".";
     }
 
     heads.forEach(function (head, column) {
@@ -48,8 +50,13 @@
       head.appendChild(button);
       button.addEventListener("click", function () { sortBy(column); });
     });
-    var hint = table.caption && table.caption.querySelector(".hint");
-    if (hint) { hint.textContent = "(in order of school name; select a column heading to sort)"; }
+    // How to sort: on screen only (the print stylesheet hides it, as it hides the arrows).
+    if (caption) {
+      var how = document.createElement("span");
+      how.className = "how";
+      how.textContent = " Select a column heading to sort.";
+      caption.appendChild(how);
+    }
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), enhance);
