@@ -128,9 +128,11 @@ def compare(before: Result, after: Result) -> Comparison:
     order = list(new) + [cid for cid in old if cid not in new]
     criteria = [_criterion(old.get(cid), new.get(cid)) for cid in order]
     counts = {change: sum(c.change == change for c in criteria) for change in CHANGES}
-    outcomes = [
-        _outcome(gap, new.get(gap.criterion), after.school.review_date) for gap in before.gaps
-    ]
+    now = {g.criterion: n for n, g in enumerate(after.gaps)}  # this year's order of importance
+    outcomes = sorted(
+        (_outcome(gap, new.get(gap.criterion), after.school.review_date) for gap in before.gaps),
+        key=lambda o: now.get(o.criterion, len(now)),
+    )
     return Comparison(
         school=after.school.name,
         urn=after.school.urn,

@@ -55,7 +55,10 @@ _HOLDING = """(text) => {
     while (getComputedStyle(box).display.startsWith('inline')) box = box.parentElement;
     const rect = box.getBoundingClientRect();
     const region = box.closest('.scroll');
-    const room = region ? region.getBoundingClientRect().right : window.innerWidth;
+    // In a scroll region the reader scrolls the region: its content width is the room.
+    const room = region
+      ? region.getBoundingClientRect().left + region.scrollWidth
+      : window.innerWidth;
     found.push({
       tag: box.tagName.toLowerCase() + (box.className ? '.' + box.className : ''),
       overflows: box.scrollWidth > box.clientWidth + 1,

@@ -183,7 +183,7 @@ def test_a_rubric_version_mismatch_names_what_is_in_only_one(tmp_path: Path) -> 
     html = render_reports(new, new_rubric, previous=comparison)[".html"]
     assert isinstance(html, str)
     assert "different frameworks or rubric versions" in html
-    assert "Only in this review (1): mini.policy.reviewed_recently." in html
+    assert "Only in this review (1): Policy reviewed this term." in html  # titles, not ids
 
 
 def test_the_governors_report_gains_since_the_last_review() -> None:
@@ -388,3 +388,63 @@ def test_comparison_page_fits_the_screen_and_has_no_axe_violation(
 def test_long_words_in_a_comparison_wrap(open_comparison: Any, size: tuple[int, int]) -> None:
     page = at_size(open_comparison("long-words"), size)
     assert unwrapped(page) == []
+
+
+# --------------------------------------------------------------------------- like with like
+
+
+def _riverside(rubric: Rubric) -> tuple[Any, Any]:
+    from esafety_audit.compare import compare
+    from esafety_audit.engine import evaluate
+    from esafety_audit.loading import data_dir, load_answers
+
+    examples = data_dir("questionnaires") / "examples"
+    before = evaluate(
+        rubric, load_answers(examples / "previous/riverside-academy-2025.yaml", rubric)
+    )
+    after = evaluate(rubric, load_answers(examples / "riverside-academy.yaml", rubric))
+    return after, compare(before, after)
+
+
+def test_scores_across_different_frameworks_are_not_called_better_or_worse(
+    rubric: Rubric,
+) -> None:
+    from esafety_audit.reports.comparison import comparison_view
+
+    _, comparison = _riverside(rubric)
+    assert comparison.rubric is not None  # 2025 used two frameworks, 2026 five
+    view = comparison_view(comparison, {f.id: f.title for f in rubric.frameworks})
+    rows = {row.measure: row for row in view.headline}
+    score = rows["Weighted score (different frameworks)"]
+    assert score.badge.word == "Not like for like"
+    gaps = next(r for m, r in rows.items() if m.startswith("Gaps"))
+    assert gaps.badge.word == "Not like for like"
+    both = next(r for m, r in rows.items() if m.startswith("Criteria in both reviews"))
+    measures = [row.measure for row in view.headline]
+    assert measures.index(both.measure) < measures.index(score.measure)  # like for like first
+    assert "better" in both.after and "worse" in both.after
+    note = view.rubric
+    assert note is not None
+    assert not any("." in t and "_" in t for t in note.only_after)  # titles, not ids
+
+
+def test_last_years_owners_carry_over_and_overdue_follows_this_years_order(
+    rubric: Rubric,
+) -> None:
+    from esafety_audit.reports import render_reports
+    from esafety_audit.reports.context import build_context, with_last_years_plan
+
+    after, comparison = _riverside(rubric)
+    order = [g.criterion for g in after.gaps]
+    overdue = [o.criterion for o in comparison.overdue if o.criterion in order]
+    assert overdue == sorted(overdue, key=order.index)
+    plain = build_context(after, rubric)
+    carried = with_last_years_plan(plain, comparison)
+    moved = [a for a in carried.actions if a.carried]
+    assert moved, "last year's plan names owners for gaps still open"
+    last = {o.criterion: o for o in [*comparison.overdue, *comparison.still_open]}
+    for row in moved:
+        assert row.owner == last[row.criterion].owner
+        assert next(a for a in plain.actions if a.criterion == row.criterion).owner is None
+    html = render_reports(after, rubric, previous=comparison)[".html"]
+    assert isinstance(html, str) and "(from last year's plan)" in html

@@ -28,7 +28,7 @@ from ..io import write_all
 from ..models import Result, Rubric
 from .actions import actions_csv
 from .comparison import comparison_view
-from .context import ReportContext, build_context
+from .context import ReportContext, build_context, with_last_years_plan
 from .render import comparison_html, comparison_markdown, html_report, markdown_report, summary_html
 
 __all__ = [
@@ -76,6 +76,7 @@ def render_reports(
     """
     context = build_context(result, rubric, generated_at)
     if previous is not None:
+        context = with_last_years_plan(context, previous)
         context = replace(context, since=comparison_view(previous, framework_titles(rubric)))
     return {
         ".md": markdown_report(context),

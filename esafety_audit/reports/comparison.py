@@ -109,6 +109,9 @@ def comparison_view(comparison: Comparison, framework_titles: dict[str, str]) ->
         f"{_be(len(c.closed))} closed (now met), {len(c.overdue)} {_be(len(c.overdue))} "
         f"overdue and {len(c.still_open)} {_be(len(c.still_open))} still open."
     )
+    like = c.rubric is None  # the same frameworks and rubric versions: scores compare
+    not_alike = badge("Not like for like", "neutral")
+    in_both = counts["improved"] + counts["regressed"] + counts["unchanged"]
     headline = [
         HeadlineRow(
             "Overall judgement",
@@ -117,10 +120,17 @@ def comparison_view(comparison: Comparison, framework_titles: dict[str, str]) ->
             change_badge(c.judgement_change),
         ),
         HeadlineRow(
-            "Weighted score",
+            f"Criteria in both reviews ({in_both})",
+            "",
+            f"{counts['improved']} better, {counts['regressed']} worse, "
+            f"{counts['unchanged']} the same",
+            change_badge(_number_change(float(counts["regressed"]), float(counts["improved"]))),
+        ),
+        HeadlineRow(
+            "Weighted score" + ("" if like else " (different frameworks)"),
             percent(before.score),
             percent(after.score),
-            change_badge(_number_change(before.score, after.score)),
+            change_badge(_number_change(before.score, after.score)) if like else not_alike,
         ),
         HeadlineRow(
             "Criteria answered",
@@ -129,10 +139,13 @@ def comparison_view(comparison: Comparison, framework_titles: dict[str, str]) ->
             change_badge(_number_change(before.coverage, after.coverage)),
         ),
         HeadlineRow(
-            "Gaps (not met, partly met or not answered)",
+            "Gaps (not met, partly met or not answered)"
+            + ("" if like else " (different frameworks)"),
             str(before.gaps),
             str(after.gaps),
-            change_badge(_number_change(float(after.gaps), float(before.gaps))),
+            change_badge(_number_change(float(after.gaps), float(before.gaps)))
+            if like
+            else not_alike,
         ),
         HeadlineRow(
             "Indicators found or not checked",
@@ -252,4 +265,21 @@ def _rubric_note(c: Comparison) -> RubricNote | None:
         f"{percent(r.common_share)} of their criteria are in both, so only those are "
         "compared like for like."
     )
-    return RubricNote(sentence, r.frameworks_changed, r.only_before, r.only_after)
+    titles = {m.id: sentence_case(m.title) for m in c.criteria}
+    return RubricNote(
+        sentence,
+        r.frameworks_changed,
+        _titles(r.only_before, titles),
+        _titles(r.only_after, titles),
+    )
+
+
+# How many criteria a "only in one review" list names before "and N more".
+NAMED = 12
+
+
+def _titles(ids: list[str], titles: dict[str, str]) -> list[str]:
+    named = [titles.get(cid, cid) for cid in ids[:NAMED]]
+    if len(ids) > NAMED:
+        named.append(f"and {len(ids) - NAMED} more")
+    return named

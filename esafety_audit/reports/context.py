@@ -9,7 +9,7 @@ questions and thresholds come from the rubric.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ from ..models import (
 )
 
 if TYPE_CHECKING:
+    from ..compare import Comparison
     from .comparison import ComparisonView
 
 from .palette import (
@@ -344,6 +345,7 @@ class ActionRow:
     framework: str
     self_reported: bool
     print_action: bool  # whether the printed plan shows the action (lesser ones: title only)
+    carried: bool = False  # owner and date carried over from last year's plan
 
 
 @dataclass(frozen=True)
@@ -860,6 +862,28 @@ def _action_row(look: _Lookup, rank: int, gap: Gap) -> ActionRow:
         self_reported=gap.self_reported,
         print_action=level.print_action,
     )
+
+
+def with_last_years_plan(context: ReportContext, comparison: Comparison) -> ReportContext:
+    """This year's plan, where a gap has no owner yet, takes the owner and date last
+    year's plan gave the same gap (marked as carried over), so that nothing is dropped."""
+    last = {o.criterion: o for o in [*comparison.overdue, *comparison.still_open]}
+    review = date.fromisoformat(context.cover.review_iso)
+    actions = []
+    for row in context.actions:
+        before = last.get(row.criterion)
+        if row.owner is None and before is not None and (before.owner or before.due):
+            due = before.due
+            row = replace(
+                row,
+                owner=before.owner,
+                due=None if due is None else due.isoformat(),
+                due_text="No date set" if due is None else long_date(due),
+                overdue=due is not None and due < review,
+                carried=True,
+            )
+        actions.append(row)
+    return replace(context, actions=actions, priorities=actions[:TOP_PRIORITIES])
 
 
 # --------------------------------------------------------------------------- 5. area by area
