@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from esafety_audit import yamlfile
 from esafety_audit.loading import load_rubric
 from esafety_audit.models import Rubric
 
@@ -20,6 +21,14 @@ LAUNCH_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+@pytest.fixture(params=["fast path", "careful path"])
+def both_yaml_paths(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Runs a test once with the fast YAML path tried first, once with the careful
+    path alone: a bad input must give the same messages on both."""
+    monkeypatch.setattr(yamlfile, "FAST_PATH", request.param == "fast path")
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")
