@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,10 @@ import pytest
 from esafety_audit import yamlfile
 from esafety_audit.loading import load_rubric
 from esafety_audit.models import Rubric
+
+# The rubric cache of the tests' own (commands run as subprocesses inherit it): never
+# the user's, and fresh for every run of the tests.
+os.environ["ESAFETY_AUDIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="esafety-cache-")
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
