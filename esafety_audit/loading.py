@@ -17,6 +17,7 @@ from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from . import rubriccache
 from .errors import MAX_PROBLEMS_PER_FILE, InputError, Problem
 from .infile import shown_path
 from .models import (
@@ -562,9 +563,34 @@ def _scoring_problems(framework: Framework, doc: YamlDocument) -> list[Problem]:
 
 @functools.cache
 def load_rubric(criteria: Path | None = None, questionnaires: Path | None = None) -> Rubric:
-    """The question bank and every framework in the criteria folder, cross-checked."""
+    """The question bank and every framework in the criteria folder, cross-checked.
+
+    A rubric that loaded without problems is kept in the rubric cache (see
+    :mod:`~esafety_audit.rubriccache`), keyed by the bytes of every file it is read from.
+    """
     criteria = criteria or data_dir("criteria")
     questionnaires = questionnaires or data_dir("questionnaires")
+    entry = rubriccache.key(_rubric_files(criteria, questionnaires))
+    cached = None if entry is None else rubriccache.load(entry)
+    if cached is not None:
+        return cached
+    rubric = _load_rubric(criteria, questionnaires)
+    if entry is not None:
+        rubriccache.store(entry, rubric)
+    return rubric
+
+
+def _rubric_files(criteria: Path, questionnaires: Path) -> list[Path]:
+    """Every file a rubric is read from, in a fixed order."""
+    return [
+        questionnaires / "bank.yaml",
+        *sorted((questionnaires / "questions").glob("*.yaml")),
+        *sorted(f for f in criteria.glob("*.yaml") if f.name != COMMON_FILE),
+        _common_file(criteria),
+    ]
+
+
+def _load_rubric(criteria: Path, questionnaires: Path) -> Rubric:
     bank, places = load_bank(questionnaires)
     questions = bank.questions()
     problems: list[Problem] = []

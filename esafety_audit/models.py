@@ -7,6 +7,7 @@ YAML, template or CLI code, so the engine can depend on it.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -16,11 +17,13 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
+    field_serializer,
     field_validator,
 )
 
-from .rules import Condition
+from .rules import Condition, RuleProblem, parse_condition
 
 Phase = Literal["primary", "secondary", "all-through", "middle", "special"]
 KeyStage = Literal["eyfs", "ks1", "ks2", "ks3", "ks4", "ks5"]
@@ -264,15 +267,39 @@ class Rule(Strict):
     triggered: Condition | None = None
     applies: Condition | None = None
 
+    @field_serializer("met", "partly", "triggered", "applies", when_used="json")
+    def _as_data(self, condition: Condition | None) -> Any:
+        """In JSON (the rubric cache), a condition is written as the rubric writes it."""
+        return None if condition is None else condition.to_data()
+
+    @field_validator("met", "partly", "triggered", "applies", mode="before")
+    @classmethod
+    def _from_data(cls, value: Any, info: ValidationInfo) -> Any:
+        """Read back from JSON, given the questions as ``context={"questions": ...}``;
+        loading.py parses rubric YAML itself, to place each problem in the file."""
+        context = info.context or {}
+        if value is None or isinstance(value, Condition) or "questions" not in context:
+            return value
+        problems: list[RuleProblem] = []
+        parsed = parse_condition(value, (), context["questions"], problems)
+        if parsed is None:
+            raise ValueError("; ".join(message for _, message in problems))
+        return parsed
+
     def conditions(self) -> list[Condition]:
         return [c for c in (self.applies, self.met, self.partly, self.triggered) if c is not None]
 
     def questions(self) -> list[str]:
+        return list(self._questions)
+
+    @functools.cached_property
+    def _questions(self) -> tuple[str, ...]:
+        """Worked out once per rule: scoring asks for it several times per criterion."""
         seen: dict[str, None] = {}
         for condition in self.conditions():
             for qid in condition.questions():
                 seen[qid] = None
-        return list(seen)
+        return tuple(seen)
 
 
 class Criterion(Strict):

@@ -13,6 +13,14 @@ This is the only module that parses YAML. It:
   expanded, and refuses duplicate keys, which PyYAML would silently accept;
 * keeps a map from key path to ``(line, column)`` so that a validation error
   found later (by pydantic, say) can still name the place in the file.
+
+Two paths read a file. The fast one composes it with the C loader and builds plain
+data with no places kept; at the first thing it does not like (a duplicate key, an
+alias, a tag, a control character, a date that is no date, ...) it gives up, and the
+careful one reads the file again, collecting every problem with its line and column.
+A file that passes the fast path keeps its text, and its places are worked out by
+the careful path only when something later asks where a value stands, that is, only
+when the file has a problem. Both paths give the same data, and the same messages.
 """
 
 from __future__ import annotations
@@ -90,15 +98,30 @@ def control_character(text: str) -> str | None:
 
 @dataclass
 class YamlDocument:
-    """The plain data of a YAML file and where each piece of it stands."""
+    """The plain data of a YAML file and where each piece of it stands.
+
+    A document read on the fast path keeps its ``text`` instead of its places, which
+    are found (by reading the text again, carefully) the first time one is asked for.
+    """
 
     name: str
     data: Any
     value_marks: dict[KeyPath, Mark] = field(default_factory=dict)
     key_marks: dict[KeyPath, Mark] = field(default_factory=dict)
+    text: str | None = field(default=None, repr=False)
+
+    def _find_marks(self) -> None:
+        if self.text is not None:
+            careful = _careful_parse(self.text, self.name)
+            self.value_marks, self.key_marks, self.text = (
+                careful.value_marks,
+                careful.key_marks,
+                None,
+            )
 
     def where(self, path: Sequence[str | int], *, key: bool = False) -> Mark:
         """The place of ``path``, or of its nearest ancestor that is in the file."""
+        self._find_marks()
         marks = self.key_marks if key else self.value_marks
         path = tuple(path)
         while path:
@@ -131,9 +154,23 @@ def read_yaml(path: Path, name: str | None = None) -> YamlDocument:
     return parse_yaml(read_input(path, shown), shown)
 
 
+# Whether to try the fast path first; the tests turn it off to run every bad input
+# through the careful path alone, and check that the messages are the same.
+FAST_PATH = True
+
+
 def parse_yaml(raw: bytes | str, name: str) -> YamlDocument:
     """Parse YAML text (bytes must be UTF-8) into a :class:`YamlDocument`."""
     text = decode_text(raw, name) if isinstance(raw, bytes) else raw
+    if FAST_PATH:
+        data = _fast_parse(text)
+        if data is not _FELL_BACK:
+            return YamlDocument(name, data, text=text)
+    return _careful_parse(text, name)
+
+
+def _careful_parse(text: str, name: str) -> YamlDocument:
+    """Parse with every value's place kept; every problem is collected and raised."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -303,4 +340,87 @@ class _Builder:
                 continue
             self.key_marks[(*path, key)] = _mark(key_node)
             result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+# --------------------------------------------------------------------------- the fast path
+
+_FELL_BACK: Any = object()  # the fast path gave up: read the file carefully
+_NULL_TAG = "tag:yaml.org,2002:null"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_DIGITS = re.compile(r"[-+]?[0-9]+")
+_ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+
+
+class _GiveUp(Exception):
+    """Something the careful path must look at (and, nearly always, report)."""
+
+
+def _fast_parse(text: str) -> Any:
+    """The file's data, or :data:`_FELL_BACK` if anything in it needs the careful path.
+
+    The C composer never expands an alias (the anchored node is shared), so an alias
+    bomb costs no more than its text: the builder stops at the first node seen twice.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return _FELL_BACK
+        return _FastBuilder(loader).build(node)
+    except (_GiveUp, yaml.YAMLError, RecursionError, ValueError):
+        return _FELL_BACK
+    finally:
+        loader.dispose()
+
+
+class _FastBuilder:
+    """Plain data from a node graph, giving up (:class:`_GiveUp`) wherever the careful
+    :class:`_Builder` would record a problem, or could read the file differently."""
+
+    def __init__(self, loader: _Loader) -> None:
+        self.loader = loader
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node) -> Any:
+        seen = self.seen
+        if id(node) in seen:  # an alias
+            raise _GiveUp
+        seen.add(id(node))
+        kind = node.__class__
+        if kind is _ScalarNode:
+            return self.scalar(node)
+        if kind is _MappingNode and node.tag == _MAP_TAG:
+            return self.mapping(node)
+        if kind is _SequenceNode and node.tag == _SEQ_TAG:
+            return [self.build(item) for item in node.value]
+        raise _GiveUp
+
+    def scalar(self, node: yaml.Node) -> Any:
+        tag, value = node.tag, node.value
+        if tag == _STR_TAG:
+            if _CONTROL.search(value):
+                raise _GiveUp
+            return value
+        if tag == _INT_TAG:
+            if len(value) > MAX_DIGITS or not _DIGITS.fullmatch(value):
+                raise _GiveUp
+            return int(value)
+        if tag == _NULL_TAG:
+            return None
+        if tag in (_BOOL_TAG, _FLOAT_TAG, _TIMESTAMP_TAG):
+            return self.loader.construct_object(node)  # ValueError: give up
+        raise _GiveUp
+
+    def mapping(self, node: yaml.Node) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not _ScalarNode or id(key_node) in self.seen:
+                raise _GiveUp
+            key = self.scalar(key_node)
+            if isinstance(key, bool | int | float) or key is None:
+                key = key_node.value  # keys are names: "yes", "1", "null" as written
+            if key == "<<" or key in result:
+                raise _GiveUp
+            result[key] = self.build(value_node)
         return result

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from esafety_audit import yamlfile
 from esafety_audit.loading import load_rubric
 from esafety_audit.models import Rubric
+
+# The rubric cache of the tests' own (commands run as subprocesses inherit it): never
+# the user's, and fresh for every run of the tests.
+os.environ["ESAFETY_AUDIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="esafety-cache-")
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -20,6 +26,14 @@ LAUNCH_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+@pytest.fixture(params=["fast path", "careful path"])
+def both_yaml_paths(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Runs a test once with the fast YAML path tried first, once with the careful
+    path alone: a bad input must give the same messages on both."""
+    monkeypatch.setattr(yamlfile, "FAST_PATH", request.param == "fast path")
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,9 @@ from helpers import mini_rubric
 from esafety_audit.errors import InputError
 from esafety_audit.loading import load_answers
 
+# Every case runs on the fast YAML path and on the careful one alone (conftest.py).
+pytestmark = pytest.mark.usefixtures("both_yaml_paths")
+
 HEADER = "school:\n  name: Oak Primary\n  phase: primary\n  review_date: 2026-11-20\n"
 
 

@@ -418,3 +418,15 @@ def test_blank_evidence_is_no_evidence(tmp_path: Path) -> None:
     blank = {**GOOD, "trained_pct": {"value": 95, "evidence": "   "}}
     result = evaluate(rubric, make_answers(rubric, blank))
     assert result.self_reported == ["mini.safety.trained"]
+
+
+def test_assess_as_json_imports_no_renderer() -> None:
+    """jinja2, markdown and nh3 are imported only when a report is rendered (the
+    roll-up always writes its page, so it imports them)."""
+    code = (
+        "import sys, esafety_audit.cli;"
+        "bad = [m for m in ('jinja2', 'markdown', 'nh3') if m in sys.modules];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

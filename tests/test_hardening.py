@@ -21,6 +21,9 @@ import esafety_audit.cli as cli
 from esafety_audit import io as safe_io
 from esafety_audit.cli import run
 
+# Every case runs on the fast YAML path and on the careful one alone (conftest.py).
+pytestmark = pytest.mark.usefixtures("both_yaml_paths")
+
 MINI = ["--criteria", str(MINI_CRITERIA), "--questions", str(MINI_QUESTIONS)]
 ROOT = Path(__file__).parent.parent
 

@@ -10,6 +10,9 @@ from helpers import copy_rubric
 from esafety_audit.errors import InputError
 from esafety_audit.loading import load_rubric
 
+# Every case runs on the fast YAML path and on the careful one alone (conftest.py).
+pytestmark = pytest.mark.usefixtures("both_yaml_paths")
+
 
 def _break(tmp_path: Path, file: str, old: str, new: str) -> list[str]:
     criteria, questions = copy_rubric(tmp_path)

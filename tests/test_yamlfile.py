@@ -10,6 +10,9 @@ import pytest
 from esafety_audit.errors import InputError
 from esafety_audit.yamlfile import parse_yaml, read_yaml
 
+# Every case runs on the fast YAML path and on the careful one alone (conftest.py).
+pytestmark = pytest.mark.usefixtures("both_yaml_paths")
+
 
 def _problems(text: str | bytes) -> list[str]:
     with pytest.raises(InputError) as caught:
@@ -88,3 +91,48 @@ def test_a_missing_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_yaml(tmp_path / "nope.yaml", "nope.yaml")
     assert str(caught.value) == "nope.yaml:1:1: file not found; check the path"
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = sorted([*ROOT.glob("criteria/*.yaml"), *ROOT.glob("questionnaires/**/*.yaml")], key=str)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_the_fast_path_reads_every_shipped_file_as_the_careful_one_does(path: Path) -> None:
+    from esafety_audit import yamlfile
+
+    text = path.read_text(encoding="utf-8")
+    fast = yamlfile._fast_parse(text)
+    assert fast is not yamlfile._FELL_BACK
+    assert fast == yamlfile._careful_parse(text, "f.yaml").data
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\na: 2\n",  # duplicate key
+        "a: &x 1\nb: *x\n",  # alias
+        "a: !!binary aGk=\n",  # tag
+        "a: !!python/name:os.system\n",
+        "<<: {a: 1}\n",  # merge key
+        'a: "\\e[31m"\n',  # control character
+        "a: 2026-02-30\n",  # no such date
+        "a: " + "9" * 400 + "\n",  # far too long a number
+        "? [a]\n: 1\n",  # a list as a key
+        "a: [1, 2\n",  # syntax
+        "",  # empty
+    ],
+)
+def test_the_fast_path_gives_up_on_every_problem(text: str) -> None:
+    from esafety_audit import yamlfile
+
+    assert yamlfile._fast_parse(text) is yamlfile._FELL_BACK
+
+
+def test_a_file_read_fast_finds_its_places_only_when_asked() -> None:
+    doc = parse_yaml("a: yes\nb:\n  c: no\n", "f.yaml")
+    if doc.text is None:  # the careful path alone (conftest.py)
+        return
+    assert doc.value_marks == {}
+    assert doc.where(("b", "c")) == (3, 6)
+    assert doc.text is None  # read once, then kept
