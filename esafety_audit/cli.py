@@ -299,8 +299,13 @@ def assess(
 
 
 def _note_school(path: Path, answers: Answers) -> None:
-    """Notes on the school's details: placeholders left from init, a date in the future."""
+    """Notes on the school's details: placeholders left from init, a date in the future;
+    and on free text so long that reports show only its start."""
     from .blank import placeholders
+    from .loading import long_text_notes
+
+    for note in long_text_notes(path):
+        typer.echo(str(note), err=True)
 
     school = answers.school
     for field, value in placeholders(answers):

@@ -881,6 +881,32 @@ def _one_answer(
     return answer.model_copy(update={"value": value})
 
 
+# A note or piece of evidence longer than this is noted by validate and assess: reports
+# show the start of it and say where the rest is (reports.context.FREE_TEXT_SHOWN).
+LONG_TEXT = 2000
+
+
+def long_text_notes(path: Path) -> list[Problem]:
+    """Notes, each located, on evidence or notes longer than :data:`LONG_TEXT` characters."""
+    doc, data = _read_mapping(path, "the keys 'school' and 'answers'")
+    given = data.get("answers")
+    found = []
+    for qid, raw in given.items() if isinstance(given, dict) else ():
+        for key in ("evidence", "notes"):
+            text = raw.get(key) if isinstance(raw, dict) else None
+            if isinstance(text, str) and len(text) > LONG_TEXT:
+                found.append(
+                    doc.problem(
+                        ("answers", str(qid), key),
+                        f"note: this {key.removesuffix('s')} is {len(text):,} characters; "
+                        "reports show its "
+                        "start and say where the rest is. Keep long documents in the "
+                        "school's own files and name them here",
+                    )
+                )
+    return found
+
+
 def check_value(question: Question, value: Any) -> tuple[Any, str | None]:
     """The answer as its typed value, or a message saying what is allowed."""
     if isinstance(value, str) and value.strip().lower() in question.absent:

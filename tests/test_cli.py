@@ -284,3 +284,18 @@ def test_the_schema_and_init_offer_the_absences_a_question_takes(capsys, tmp_pat
     text = (tmp_path / "a.yaml").read_text(encoding="utf-8")
     assert "# Answer: a date, YYYY-MM-DD; or, if there is none, never / no_record" in text
     assert "an empty answer is a gap to close" in text
+
+
+def test_validate_notes_very_long_free_text_with_its_place(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "long.yaml"
+    path.write_text(
+        "school: {name: Oak, phase: primary, review_date: 2026-11-20}\n"
+        "answers:\n"
+        "  policy:\n"
+        "    value: 'yes'\n"
+        f"    notes: {'minutes ' * 400}\n",
+        encoding="utf-8",
+    )
+    code, _, err = _cli(capsys, "validate", str(path))
+    assert code == 0  # a note, not a problem
+    assert f"{path}:5:12: note: this note is 3,199 characters" in err

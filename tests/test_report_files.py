@@ -270,3 +270,28 @@ def test_markdown_reads_the_same_in_python_markdown_and_commonmark(example: str)
     assert max(levels) <= 4
     assert "█" not in text and "░" not in text
     assert not any(re.fullmatch(r"(\|\s*)+\|?", line) for line in text.splitlines())
+
+
+def test_names_in_any_script_give_readable_file_names_that_never_clash(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    names = ["日本語の学校", "École Saint-Joseph", "محمد علي", "!!!", "???"]
+    for n, name in enumerate(names):
+        (folder / f"{n}.yaml").write_text(
+            f'school: {{name: "{name}", phase: primary, review_date: 2026-11-20}}\n'
+            "answers: {policy: yes}\n",
+            encoding="utf-8",
+        )
+    mini_args = ["--criteria", str(MINI_CRITERIA), "--questions", str(MINI_QUESTIONS)]
+    assert run([*mini_args, "assess", str(folder), "-o", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    stems = {p.name.removesuffix(".json") for p in (tmp_path / "out").glob("*.json")}
+    assert len(stems) == len(names)
+    assert {
+        "日本語の学校-2026-11-20",
+        "ecole-saint-joseph-2026-11-20",
+        "محمد-علي-2026-11-20",
+    } <= stems
+    assert len([s for s in stems if s.startswith("school-")]) == 2

@@ -15,6 +15,7 @@ presents what the result and its rubric hold; no scoring happens here.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -45,11 +46,19 @@ __all__ = [
 
 
 def slug(text: str) -> str:
-    """A file-name-safe form of a school name: 'St Mary's C of E' -> 'st-marys-c-of-e'."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    plain = re.sub(r"['\u2019]", "", plain.lower())
+    """A file-name-safe form of a school name that a person can still read:
+    'St Mary's C of E' -> 'st-marys-c-of-e', 'École Saint-Joseph' -> 'ecole-saint-joseph',
+    '日本語の学校' -> '日本語の学校'. Accents go, letters of every script stay; a name with no
+    letters or digits at all gets 'school-' and a short fingerprint of the name, so that
+    two such schools never share a file name."""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in plain if unicodedata.category(ch) != "Mn").casefold()
+    plain = re.sub(r"['\u2019]", "", plain)
     # Short enough for any file system's name limit once the date and ending are added.
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:80].strip("-") or "school"
+    found = re.sub(r"[\W_]+", "-", plain).strip("-")[:80].strip("-")
+    if found:
+        return found
+    return "school-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 def report_stem(result: Result) -> str:
