@@ -459,3 +459,24 @@ def test_the_riverside_board_pack_prints_to_at_most_30_pages(
     )
     assert len(on_screen) == 2, on_screen  # the judgement and safeguarding, first screen
     assert len(pdf_pages(print_pdf(opened.page))) <= 30
+
+
+@pytest.mark.parametrize("previous", [False, True], ids=["report", "with-previous"])
+def test_the_full_report_is_accessible_on_a_phone_and_its_chart_legible(
+    open_report: Any, rubric: Rubric, previous: bool
+) -> None:
+    result, comparison = _example_comparison(rubric)
+    html = render_reports(result, rubric, previous=comparison if previous else None)[".html"]
+    assert isinstance(html, str)
+    opened = open_report(html)
+    opened.page.set_viewport_size({"width": 390, "height": 844})
+    assert axe_violations(opened.page) == []
+    assert opened.page.evaluate("document.documentElement.scrollWidth") <= 390
+    sizes = opened.page.evaluate(
+        "() => [...document.querySelectorAll('.chart text')]"
+        ".map(t => t.getBoundingClientRect().height)"
+    )
+    assert sizes and min(sizes) >= 12 * 0.9  # a glyph box a little under its font size
+    if previous:
+        since = opened.page.inner_text("#since-last-review")
+        assert "naht-guidance" not in since and "ofsted.inadequate" not in since  # no raw ids

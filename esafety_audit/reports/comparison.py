@@ -199,7 +199,7 @@ def comparison_view(comparison: Comparison, framework_titles: dict[str, str]) ->
         closed=[_outcome(o, kinds) for o in c.closed],
         overdue=[_outcome(o, kinds) for o in c.overdue],
         still_open=[_outcome(o, kinds) for o in c.still_open],
-        rubric=_rubric_note(c),
+        rubric=_rubric_note(c, framework_titles),
     )
 
 
@@ -256,7 +256,13 @@ def _outcome(o: ActionOutcome, kinds: dict[str, str]) -> OutcomeRow:
     )
 
 
-def _rubric_note(c: Comparison) -> RubricNote | None:
+def _framework_named(line: str, framework_titles: dict[str, str]) -> str:
+    """'naht-guidance: not in the last review' with the framework's title for its id."""
+    fid, _, rest = line.partition(": ")
+    return f"{framework_titles.get(fid, fid)}: {rest}"
+
+
+def _rubric_note(c: Comparison, framework_titles: dict[str, str]) -> RubricNote | None:
     r = c.rubric
     if r is None:
         return None
@@ -268,7 +274,7 @@ def _rubric_note(c: Comparison) -> RubricNote | None:
     titles = {m.id: sentence_case(m.title) for m in c.criteria}
     return RubricNote(
         sentence,
-        r.frameworks_changed,
+        [_framework_named(line, framework_titles) for line in r.frameworks_changed],
         _titles(r.only_before, titles),
         _titles(r.only_after, titles),
     )
