@@ -244,11 +244,10 @@ def test_a_special_school_with_no_filtering_has_the_urgent_gap_first(rubric: Rub
         "ofsted.inadequate.no_filtering_or_monitoring",
         "urgent",
     )
-    assert [g.priority_rank for g in result.gaps] == sorted(g.priority_rank for g in result.gaps)
     # what makes safeguarding not met comes before everything else that is not urgent
     after_urgent = [g for g in result.gaps if g.priority != "urgent"]
     moves = [("safeguarding" in g.moves) for g in after_urgent]
-    assert moves == sorted(moves, reverse=True)
+    assert moves == sorted(moves, reverse=True) and moves[0]
 
 
 # --------------------------------------------------------------------------- evidence
@@ -285,3 +284,31 @@ def test_the_report_counts_and_lists_the_claims_without_evidence(rubric: Rubric)
         f"criterion-{cid.replace('.', '-').replace('_', '-')}" for cid in result.self_reported
     ]
     assert all(c.expected for c in ctx.self_reported)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_blanking_any_one_answer_of_an_example_never_improves_anything(
+    rubric: Rubric, name: str
+) -> None:
+    """Each answer of each example school left blank in turn: no score, judgement or
+    safeguarding verdict improves, and no indicator drops off the found-or-not-checked list."""
+    from esafety_audit.models import JUDGEMENT_ORDER
+
+    def rank(judgement: str | None) -> int:
+        return 0 if judgement is None else JUDGEMENT_ORDER.index(judgement)  # type: ignore[arg-type]
+
+    school = _example(rubric, name)
+    honest = evaluate(rubric, school)
+    flagged = set(honest.limiting) | set(honest.not_checked)
+    scores = {f.id: f.score or 0 for f in honest.frameworks}
+    for qid in school.answers:
+        blank = school.model_copy(
+            update={"answers": {k: v for k, v in school.answers.items() if k != qid}}
+        )
+        result = evaluate(rubric, blank)
+        assert rank(result.judgement) <= rank(honest.judgement), qid
+        assert flagged <= set(result.limiting) | set(result.not_checked), qid
+        for f in result.frameworks:
+            assert (f.score or 0) <= scores[f.id], (qid, f.id)
+        if honest.safeguarding and honest.safeguarding.status == "not_met":
+            assert result.safeguarding and result.safeguarding.status == "not_met", qid
