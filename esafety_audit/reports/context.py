@@ -39,6 +39,7 @@ from .palette import (
     SAFEGUARDING_TONES,
     TONE_ICONS,
     Badge,
+    anchor,
     badge,
     status_words,
 )
@@ -532,11 +533,6 @@ class _Lookup:
 
     def area_title(self, framework_id: str, area_id: str) -> str:
         return self.areas[(framework_id, area_id)].title
-
-
-def anchor(*parts: str) -> str:
-    """A stable HTML id from ids (which are already lower-case words)."""
-    return "-".join(p.replace(".", "-").replace("_", "-") for p in parts)
 
 
 # --------------------------------------------------------------------------- 1. cover
