@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import jinja2
 import pytest
 from helpers import make_answers, mini_rubric, rubric_with_evidence
 
+import esafety_audit.reports.comparison as comparison_module
 from esafety_audit.engine import evaluate
 from esafety_audit.models import Rubric
 from esafety_audit.reports import build_context, render_reports
@@ -350,3 +352,29 @@ def test_long_free_text_is_shown_in_part_with_where_the_rest_is(mini: Rubric) ->
     )[".html"]
     assert isinstance(html, str) and html.count("Minutes of the meeting.") < 30
     assert "more characters: the rest is in the answers file, at <code>policy</code>" in html
+
+
+def imported_modules(module_file: str, package: str) -> set[str]:
+    """Every module a source file imports, relative imports resolved against its package."""
+    tree = ast.parse(Path(module_file).read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = parts[: len(parts) - node.level + 1] if node.level else []
+            stem = ".".join([*base, *([node.module] if node.module else [])])
+            found.add(stem)
+            found.update(f"{stem}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_the_comparison_view_does_not_import_the_report_context() -> None:
+    """The layering runs one way: the report context may use the comparison view (to
+    show "since the last review"), never the other way round."""
+    assert comparison_module.__file__ is not None
+    found = imported_modules(comparison_module.__file__, "esafety_audit.reports")
+    assert "esafety_audit.reports.palette" in found  # the resolver sees its imports
+    context = "esafety_audit.reports.context"
+    assert not [m for m in found if m == context or m.startswith(f"{context}.")]

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..compare import ActionOutcome, Change, Comparison, CriterionChange
-from .context import anchor
-from .palette import Badge, badge, status_words
+from .palette import Badge, anchor, badge, status_words
 from .text import RichText, long_date, percent, rich, sentence_case
 
 _CHANGE_WORDS: dict[Change, tuple[str, str]] = {

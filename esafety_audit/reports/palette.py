@@ -4,6 +4,8 @@ with a tone the stylesheets colour and an icon, so that colour is never the only
 The report, the comparison and the roll-up all take their badges from here, so a
 status reads the same (and is coloured the same) wherever it appears. Priority tones
 are not here: they come from the one priority scale in the rubric (``common.yaml``).
+The report and the comparison also take their anchors (the HTML ids they link by)
+from here, so neither needs the other.
 """
 
 from __future__ import annotations
@@ -59,3 +61,8 @@ def status_words(status: Status, kind: str, self_reported: bool = False) -> Badg
     if self_reported and status in ("met", "partly_met"):
         word += " (self-reported)"
     return badge(word, tone)
+
+
+def anchor(*parts: str) -> str:
+    """A stable HTML id from ids (which are already lower-case words)."""
+    return "-".join(p.replace(".", "-").replace("_", "-") for p in parts)
