@@ -450,7 +450,8 @@ def _judge(
         text = wording.limiting.format(
             label=worst.label,
             indicator=found[0].criterion.title,
-            others=others.format(more=more),
+            # the rubric's text is stripped when it loads: the clause takes its own space
+            others=f" {others.format(more=more)}" if others else "",
         )
         return worst.level, worst.label, text
     if score is None:  # no criterion of this framework applies to the school

@@ -435,3 +435,11 @@ def test_assess_as_json_imports_no_renderer() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_more_indicators_are_counted_after_a_space() -> None:
+    result = _run({**GOOD, "shared_logins": 1, "filtering": "none"})
+    assert result.judgement_reason == (
+        "Inadequate, because an indicator of inadequate practice is found: there is no "
+        "internet filtering (and 1 more indicator of inadequate practice)."
+    )
