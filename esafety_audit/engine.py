@@ -51,6 +51,8 @@ from .models import (
     Verdict,
     VersionRef,
     indicator_state,
+    judgement_rank,
+    level_label,
 )
 from .rules import Context, show_answer
 
@@ -367,7 +369,7 @@ class _Judged:
             if (band.rating if a.id == s.criterion.area else a.rating) == "red"
         ]
         level = _level(self.framework, score, coverage, reds)[0].level
-        if not_checked and best is not None and _rank(level) > _rank(best):
+        if not_checked and best is not None and judgement_rank(level) > judgement_rank(best):
             return best
         return level
 
@@ -467,7 +469,7 @@ def _judge(
         return None, None, text
     level, text = _level(framework, score, coverage, [a.title for a in areas if a.rating == "red"])
     if not_checked and best is not None:  # the reason names the indicator, capped or not
-        if _rank(level.level) > _rank(best):
+        if judgement_rank(level.level) > judgement_rank(best):
             level = next(lv for lv in levels if lv.level == best)
         text = _not_checked_text(framework, not_checked, level.label, scope)
     return level.level, level.label, text
@@ -553,11 +555,6 @@ def _and(items: Sequence[str]) -> str:
     return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def _rank(judgement: Judgement | None) -> int:
-    """Worst first; no judgement ranks with inadequate: neither is a clean verdict."""
-    return 0 if judgement is None else JUDGEMENT_ORDER.index(judgement)
-
-
 # --------------------------------------------------------------------------- the whole review
 
 
@@ -597,13 +594,13 @@ def _capped(
         or safeguarding.status != "not_met"
         or rules.caps_judgement_at is None
         or judgement is None
-        or _rank(judgement) <= _rank(rules.caps_judgement_at)
+        or judgement_rank(judgement) <= judgement_rank(rules.caps_judgement_at)
     ):
         return None
     cap = rules.caps_judgement_at
-    levels = [lv for j in judged for lv in j.framework.scoring.judgement or []]
-    label = next(lv.label for lv in levels if lv.level == cap)
-    uncapped = next(lv.label for lv in levels if lv.level == judgement)
+    frameworks = [j.framework for j in judged]
+    label = level_label(frameworks, cap) or cap  # loading requires every level's label
+    uncapped = level_label(frameworks, judgement) or judgement
     text = rules.wording.capped.format(label=label, uncapped=uncapped)
     return cap, label, text
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -514,6 +515,19 @@ class Common(Strict):
 
     priorities: Annotated[list[PriorityLevel], Field(min_length=1)]
     wording: CommonWording
+
+
+def judgement_rank(judgement: Judgement | None) -> int:
+    """Worst first; no judgement ranks with inadequate: neither is a clean verdict."""
+    return 0 if judgement is None else JUDGEMENT_ORDER.index(judgement)
+
+
+def level_label(frameworks: Sequence[Framework], level: Judgement | None) -> str | None:
+    """How the frameworks' own judgement scales name a level (None if none has it)."""
+    return next(
+        (lv.label for f in frameworks for lv in f.scoring.judgement or [] if lv.level == level),
+        None,
+    )
 
 
 class Rubric(BaseModel):

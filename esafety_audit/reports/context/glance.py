@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ...models import JUDGEMENT_ORDER, AreaResult, Framework, Judgement, Result, SafeguardingFix
+from ...models import (
+    AreaResult,
+    Framework,
+    Result,
+    SafeguardingFix,
+    judgement_rank,
+    level_label,
+)
 from ..palette import JUDGEMENT_TONES, SAFEGUARDING_TONES, TONE_ICONS, anchor, status_words
 from ..text import join_words, long_date, percent, rich, sentence_case
 from .lookup import Lookup, key_stage_name, rating_badge
@@ -104,10 +111,11 @@ def _relation(result: Result, look: Lookup) -> str | None:
     if found is None or rules is None or found.status != "not_met" or result.judgement_capped:
         return None  # a capped judgement's own sentence already says it
     cap = rules.caps_judgement_at
-    if result.judgement is None or cap is None or _rank(result.judgement) <= _rank(cap):
+    if result.judgement is None or cap is None:
+        return None
+    if judgement_rank(result.judgement) <= judgement_rank(cap):
         return None  # already no better than the cap: nothing to relate
-    levels = [lv for f in look.frameworks for lv in f.scoring.judgement or []]
-    label = next((lv.label for lv in levels if lv.level == cap), None)
+    label = level_label(look.frameworks, cap)
     if label is None:
         return None
     return " ".join(rules.wording.not_met_beside.format(label=label).split())
@@ -152,10 +160,6 @@ def _incomplete(result: Result, look: Lookup) -> Incomplete | None:
         questions=[UnansweredQuestion(q, questions[q].label) for q in ordered[:FIRST_QUESTIONS]],
         more=max(0, len(ordered) - FIRST_QUESTIONS),
     )
-
-
-def _rank(judgement: Judgement) -> int:
-    return JUDGEMENT_ORDER.index(judgement)
 
 
 def _share(value: float) -> str:

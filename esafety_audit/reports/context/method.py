@@ -3,7 +3,7 @@ its sources, and what the tool decided for itself."""
 
 from __future__ import annotations
 
-from ...models import Framework, Result
+from ...models import Framework, Result, level_label
 from ..palette import anchor
 from ..text import join_words, rich, sentence_case
 from .lookup import Lookup, optional_rich, rating_badge
@@ -128,9 +128,7 @@ def _safeguarding_method(look: Lookup) -> list[str]:
         return []
     lines = [" ".join(rules.summary.split())]
     lines += [" ".join(rule.reason.format(title="…").split()) for rule in rules.not_met_when]
-    cap = rules.caps_judgement_at
-    levels = [lv for f in look.frameworks for lv in f.scoring.judgement or []]
-    label = next((lv.label for lv in levels if lv.level == cap), None)
+    label = level_label(look.frameworks, rules.caps_judgement_at)
     if label:
         lines.append(f"While it is not met, the overall judgement is at best {label}.")
     return lines
