@@ -256,6 +256,11 @@ def assess(
         raise UsageError("--format json prints one result: give exactly one answers file")
     if previous is not None and len(paths) != 1:
         raise UsageError("--previous compares one school: give exactly one answers file")
+    if previous is not None and format is Format.json:
+        raise UsageError(
+            "--previous adds 'Since the last review' to the reports, not to the result JSON; "
+            f"for the comparison as JSON run: esafety-audit compare {previous} FILE --format json"
+        )
     # Check every file before writing anything, so that one bad file stops the run
     # cleanly; keep only each file's report name, so memory stays flat in the schools.
     problems: list[Problem] = []

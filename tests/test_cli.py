@@ -118,6 +118,14 @@ def test_usage_errors_exit_2(capsys, answers_file: Path) -> None:
     assert _cli(capsys, "no-such-command")[0] == 2
 
 
+def test_previous_with_json_is_refused_not_ignored(capsys, answers_file: Path) -> None:
+    code, out, err = _cli(
+        capsys, "assess", str(answers_file), "--format", "json", "--previous", str(answers_file)
+    )
+    assert code == 2 and out == ""
+    assert "esafety-audit compare" in err and "--format json" in err
+
+
 def test_init_writes_a_file_that_validates_as_is(capsys, tmp_path: Path) -> None:
     target = tmp_path / "new.yaml"
     code, _, _ = _cli(
