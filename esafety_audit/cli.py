@@ -43,6 +43,7 @@ from .errors import (
 from .io import WRITTEN, atomic_write
 from .loading import iter_answer_files, load_answers, load_result, load_rubric
 from .models import Answers, Result, Rubric, SourceDocument
+from .traceability import traceability as traceability_table
 
 if TYPE_CHECKING:
     from .compare import Comparison
@@ -461,9 +462,20 @@ def criteria(
     format: Annotated[
         Format, typer.Option("--format", help="text (a list) or json (every field).")
     ] = Format.text,
+    traceability: Annotated[
+        bool,
+        typer.Option(
+            "--traceability",
+            help="Print the traceability table (Markdown): each bullet of the NAHT advice "
+            "and the criteria that answer it, and the criteria citing other sources.",
+        ),
+    ] = False,
 ) -> None:
     """List the criteria the rubrics encode."""
     rubric = _rubric()
+    if traceability:
+        typer.echo(traceability_table(rubric, _state["criteria"]), nl=False)
+        return
     chosen = rubric.frameworks
     if framework is not None:
         _check_frameworks(rubric, [framework])

@@ -335,6 +335,11 @@ class Criterion(Strict):
         "tool's own reading of it (then give the rationale)",
     )
     rationale: str | None = Field(None, description="Why the tool's own thresholds are set so")
+    traces: list[DottedIdent] = Field(
+        [],
+        description="The bullets of a source document (criteria/sources/*.yaml) this "
+        "criterion answers; the traceability table is generated from them",
+    )
 
 
 class JudgementLevel(Strict):

@@ -327,13 +327,13 @@ def test_questions_to_revisit_are_the_new_and_those_whose_meaning_changed(
         [
             {"file": "questionnaires/questions/30-naht.yaml", "question": "trip_phones"}
             | {"set": {"label": "Trip phones", "help": "Any trip."}},
-            {"file": "questionnaires/questions/20-ofsted.yaml", "question": "online_safety_lead"}
-            | {"set": {"prompt": "Who leads on online safety, and who deputises?"}},
+            {"file": "questionnaires/questions/20-ofsted.yaml", "question": "lead_role_defined"}
+            | {"set": {"prompt": "Which of these are written down for the online-safety lead?"}},
         ],
     )
     diff = diff_rubrics(old, load(relabelled))
-    assert [q.id for q in diff.questions.changed] == ["online_safety_lead", "trip_phones"]
-    assert diff.questions_to_revisit() == ["online_safety_lead"]
+    assert [q.id for q in diff.questions.changed] == ["lead_role_defined", "trip_phones"]
+    assert diff.questions_to_revisit() == ["lead_role_defined"]
 
 
 def test_text_of_an_empty_diff_says_so() -> None:
