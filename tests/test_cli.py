@@ -202,6 +202,7 @@ def test_python_dash_m_from_another_folder(tmp_path: Path, answers_file: Path) -
         "dfe-filtering-monitoring",
         "dfe-cyber-security",
         "kcsie-online-safety",
+        "dfe-guidance-2024-2026",
     }
 
 
