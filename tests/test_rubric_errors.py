@@ -271,3 +271,17 @@ def test_an_ofsted_evaluation_area_declared_twice(tmp_path: Path) -> None:
     assert len(found) == 1
     assert found[0].startswith("criteria/common.yaml:")
     assert found[0].endswith("'achievement' is used twice [inspection.areas[5].id]")
+
+
+def test_a_criterions_own_ofsted_evaluation_area_is_checked_too(tmp_path: Path) -> None:
+    found = _break(
+        tmp_path,
+        "criteria/mini.yaml",
+        "    action: Review it.\n",
+        "    action: Review it.\n    inspection_areas: [behaviour]\n",
+    )
+    assert len(found) == 1
+    assert found[0].startswith(
+        "criteria/mini.yaml:71:24: unknown Ofsted evaluation area 'behaviour'; "
+    )
+    assert found[0].endswith("[criteria[1].inspection_areas[0]]")
