@@ -499,6 +499,7 @@ def criteria(
             "resources": [{"id": r, **f.resources[r].model_dump()} for r in c.resources],
             "currency": c.currency,
             "related": c.related,
+            "inspection_areas": c.inspection_areas,
         }
         for f in chosen
         for c in f.criteria

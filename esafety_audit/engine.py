@@ -161,6 +161,7 @@ class _Scored:
             indicator=self.indicator,
             self_reported=self.self_reported,
             evidence_expected=c.evidence,
+            inspection_areas=list(c.inspection_areas),
         )
 
     def indicator_detail(self, scope: _Scope) -> LimitingIndicator:
@@ -708,6 +709,7 @@ def _gap(framework: Framework, s: _Scored, scope: _Scope, moves: list[Verdict]) 
         moves=moves,
         questions=scope.missing(c),
         self_reported=s.self_reported,
+        inspection_areas=list(c.inspection_areas),
     )
 
 

@@ -641,11 +641,64 @@ def _load_rubric(criteria: Path, questionnaires: Path) -> Rubric:
             safeguarding = load_safeguarding(criteria / SAFEGUARDING_FILE, frameworks)
         except InputError as exc:
             problems.extend(exc.problems)
+    if common is not None and not problems:
+        for i, (framework, doc) in enumerate(zip(frameworks, docs, strict=True)):
+            found = _inspection_problems(framework, doc, common)
+            problems.extend(found)
+            if not found:
+                frameworks[i] = _with_inspection_areas(framework)
     if problems or common is None:
         raise InputError(problems)
     frameworks.sort(key=lambda f: (f.order, f.id))
     return Rubric(
         bank=bank, frameworks=_crosswalk(frameworks), common=common, safeguarding=safeguarding
+    )
+
+
+def _inspection_problems(framework: Framework, doc: YamlDocument, common: Common) -> list[Problem]:
+    """Every Ofsted evaluation area a framework names is declared in common.yaml, and
+    every criterion comes to at least one (its own, else its area's)."""
+    known = [a.id for a in common.inspection.areas]
+    problems: list[Problem] = []
+
+    def unknown(tags: Sequence[str], where: tuple[str | int, ...]) -> None:
+        for j, tag in enumerate(tags):
+            if tag not in known:
+                problems.append(
+                    doc.problem(
+                        (*where, j),
+                        f"unknown Ofsted evaluation area '{tag}'{suggest(tag, known)}; "
+                        f"declared in common.yaml: {', '.join(known)}",
+                    )
+                )
+
+    for i, area in enumerate(framework.areas):
+        unknown(area.inspection_areas, ("areas", i, "inspection_areas"))
+    tagged = {a.id: a.inspection_areas for a in framework.areas}
+    for i, c in enumerate(framework.criteria):
+        unknown(c.inspection_areas, ("criteria", i, "inspection_areas"))
+        if not c.inspection_areas and not tagged.get(c.area):
+            problems.append(
+                doc.problem(
+                    ("criteria", i, "area"),
+                    f"criterion '{c.id}' informs no Ofsted evaluation area: give its area "
+                    f"'{c.area}' an 'inspection_areas' list (or the criterion its own); "
+                    f"declared in common.yaml: {', '.join(known)}",
+                )
+            )
+    return problems
+
+
+def _with_inspection_areas(framework: Framework) -> Framework:
+    """Each criterion's Ofsted evaluation areas resolved: its own, else its area's."""
+    tagged = {a.id: a.inspection_areas for a in framework.areas}
+    return framework.model_copy(
+        update={
+            "criteria": [
+                c.model_copy(update={"inspection_areas": c.inspection_areas or tagged[c.area]})
+                for c in framework.criteria
+            ]
+        }
     )
 
 
@@ -682,6 +735,10 @@ def load_common(path: Path) -> Common:
     for i, pid in enumerate(ids):
         if ids.index(pid) != i:
             problems.append(doc.problem(("priorities", i, "priority"), f"'{pid}' is used twice"))
+    tags = [a.id for a in common.inspection.areas]
+    for i, tag in enumerate(tags):
+        if tags.index(tag) != i:
+            problems.append(doc.problem(("inspection", "areas", i, "id"), f"'{tag}' is used twice"))
     for key, allowed in (
         ("met_needs", set()),
         ("partly_needs", set()),

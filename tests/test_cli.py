@@ -154,6 +154,7 @@ def test_criteria_and_questions_json(capsys) -> None:
     rows = json.loads(out)
     assert {"id", "framework", "area", "kind", "statement", "source", "questions"} <= set(rows[0])
     assert rows[0]["questions"] == ["policy"]
+    assert rows[0]["inspection_areas"] == ["leadership_governance"]  # from its area
     code, out, _ = _cli(capsys, "questions", "--format", "json")
     questions = {q["id"]: q for q in json.loads(out)}
     assert questions["filtering"]["choices"] == ["none", "basic", "managed"]
@@ -210,6 +211,7 @@ def test_python_dash_m_from_another_folder(tmp_path: Path, answers_file: Path) -
         "dfe-filtering-monitoring",
         "dfe-cyber-security",
         "kcsie-online-safety",
+        "dfe-guidance-2024-2026",
     }
 
 
