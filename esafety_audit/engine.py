@@ -786,7 +786,9 @@ def answers_to_revisit(
             ):
                 added[qid] = None
         for qid in version.changed:
-            if qid in questions and qid in given:
+            # An answer naming only a retired choice reads as blank, but is still to revisit.
+            retired = qid in questions and qid in answers.answers and questions[qid].retired_choices
+            if qid in questions and (qid in given or retired):
                 changed[qid] = None
     return Revisit(
         written_against=written,

@@ -119,6 +119,12 @@ class Question(Strict):
         "date, number and percentage questions; each counts as the worst value",
     )
     future_dates: bool = False
+    retired_choices: list[Ident] = Field(
+        [],
+        description="Choices an earlier version of the bank offered and this one does not "
+        "(the question is in that version's `changed`): an answers file that still names one "
+        "is read without it and lists the question to revisit, rather than being refused",
+    )
     applies_to: AppliesTo = AppliesTo()
     section: str = ""
 
