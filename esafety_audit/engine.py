@@ -237,7 +237,10 @@ class _Review:
         key_stages = school_key_stages(rubric, answers)
         values = {qid: a.value for qid, a in answers.answers.items() if a.value is not None}
         ctx = Context(values, rubric.bank.questions(), answers.school.review_date)
-        scope = _Scope(answers, frozenset(key_stages), ctx, rubric.common, explain)
+        evidenced = frozenset(
+            qid for qid, a in answers.answers.items() if a.evidence and a.evidence.strip()
+        )
+        scope = _Scope(answers, frozenset(key_stages), ctx, rubric.common, evidenced, explain)
 
         judged = [_Judged.of(framework, scope) for framework in selected]
         scored = [s for j in judged for s in j.scored]
@@ -292,11 +295,8 @@ class _Scored:
     status: Status
     credit: float | None  # 0..1; None when not applicable, and for indicators (gates)
     reasons: list[str]
-    self_reported: bool = False
-
-    @functools.cached_property
-    def indicator(self) -> IndicatorState | None:
-        return indicator_state(self.criterion.kind, self.status)
+    self_reported: bool
+    indicator: IndicatorState | None  # for an indicator of inadequate practice: its state
 
     @property
     def is_gap(self) -> bool:
@@ -355,14 +355,8 @@ class _Scope:
     key_stages: frozenset[str]
     ctx: Context
     common: Common
+    with_evidence: frozenset[str]  # the questions the school recorded evidence for
     explain: bool = True  # whether reasons are worded (statuses are the same either way)
-
-    @functools.cached_property
-    def with_evidence(self) -> frozenset[str]:
-        """The questions the school recorded evidence for."""
-        return frozenset(
-            qid for qid, a in self.answers.answers.items() if a.evidence and a.evidence.strip()
-        )
 
     def judge(self, criterion: Criterion, framework: Framework) -> _Scored:
         status, reasons = self._status(criterion)
@@ -385,7 +379,8 @@ class _Scope:
             credit = None  # a gate, not a score
         else:
             credit = scoring.partly_credit if status == "partly_met" else _CREDIT[status]
-        return _Scored(criterion, status, credit, reasons, self_reported)
+        indicator = indicator_state(criterion.kind, status)
+        return _Scored(criterion, status, credit, reasons, self_reported, indicator)
 
     def evidenced(self, criterion: Criterion) -> bool:
         """Whether the school recorded evidence for any answer the criterion reads."""
@@ -836,9 +831,15 @@ def _safeguarding_found(
     improvements: dict[str, tuple[_Scored, SafeguardingRule]] = {}
     for found, rule_list in ((fixes, rules.not_met_when), (improvements, rules.improve_when)):
         for rule in rule_list:
+            statuses = rule.select.statuses  # the cheap test first
             for s in scored:
                 cid = s.criterion.id
-                if rule.select.fits(s) and cid not in fixes and cid not in found:
+                if (
+                    s.status in statuses
+                    and rule.select.fits(s)
+                    and cid not in fixes
+                    and cid not in found
+                ):
                     found[cid] = (s, rule)
     return _SafeguardingFound(fixes, improvements)
 

@@ -863,11 +863,11 @@ def _one_answer(
         if answer is None or answer.value is None:
             return answer
     elif raw is None:
-        return Answer.model_construct(value=None)  # what validating {"value": None} gives
+        return Answer(value=None)
     else:
         # The short form is {"value": raw}, which validates whatever raw is (value is
-        # Any): only its value is checked, below, and the answer built once from it.
-        answer = Answer.model_construct(value=raw)
+        # Any): only its value is checked, below, and the answer made once, from it.
+        answer = Answer(value=raw)
     value, trouble = check_value(question, answer.value)
     value_at = (*at, "value") if long_form else at
     if (
@@ -886,7 +886,7 @@ def _one_answer(
         problems.append(doc.problem(value_at, f"{question.id}: {trouble}"))
         return None
     if not long_form:
-        return Answer.model_construct(value=value)
+        return Answer(value=value)
     return answer.model_copy(update={"value": value})
 
 
