@@ -19,8 +19,9 @@ Four principles (DESIGN.md, "Scoring semantics") shape it:
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from .models import (
@@ -38,14 +39,18 @@ from .models import (
     IndicatorState,
     Judgement,
     JudgementLevel,
+    Kind,
     LimitingIndicator,
     PriorityLevel,
+    Rating,
     Result,
     Revisit,
     Rubric,
     Safeguarding,
     SafeguardingFix,
     SafeguardingResult,
+    SafeguardingRule,
+    SafeguardingStatus,
     SchoolSummary,
     Status,
     Verdict,
@@ -66,39 +71,27 @@ def school_key_stages(rubric: Rubric, answers: Answers) -> list[str]:
 
 def evaluate(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None = None) -> Result:
     """Score a school's answers against the selected frameworks (default: all, or the file's)."""
-    wanted = set(frameworks or answers.frameworks or [f.id for f in rubric.frameworks])
-    selected = [f for f in rubric.frameworks if f.id in wanted]  # each once, in rubric order
-    key_stages = school_key_stages(rubric, answers)
-    values = {qid: a.value for qid, a in answers.answers.items() if a.value is not None}
-    ctx = Context(values, rubric.bank.questions(), answers.school.review_date)
-    scope = _Scope(answers, frozenset(key_stages), ctx, rubric.common)
-
-    judged = [_Judged.of(framework, scope) for framework in selected]
+    review = _Review.of(rubric, answers, frameworks, explain=True)
+    scope, selected, judged = review.scope, review.selected, review.judged
     criteria = [s.as_result(scope) for j in judged for s in j.scored]
-    safeguarding = _safeguarding(rubric, [f.id for f in selected], criteria, scope)
-    judgement, judgement_label, judgement_reason = _overall(
-        [j.result for j in judged if j.framework.scoring.judgement]
-    )
-    capped = _capped(rubric.safeguarding, safeguarding, judged, judgement)
-    if capped is not None:
-        judgement, judgement_label, judgement_reason = capped
-    fixes = {f.criterion for f in safeguarding.fixes} if safeguarding else set()
-    gaps = sorted(
-        (_ranked(gap, rubric.common) for j in judged for gap in j.gaps(scope, fixes)),
-        key=_gap_order([f.id for f in selected]),
-    )
+    safeguarding = _safeguarding(rubric, review.selected_ids, review.found, scope)
+    judgement, judgement_label, judgement_reason = review.judgement
+    gaps = [
+        _gap(j.framework, s, scope, moves, rank, level) for j, s, moves, rank, level in review.gaps
+    ]
     if safeguarding is not None and safeguarding.fixes:  # in the one order of importance
         place = {g.criterion: n for n, g in enumerate(gaps)}
         ordered = sorted(safeguarding.fixes, key=lambda f: place.get(f.criterion, len(place)))
         safeguarding = safeguarding.model_copy(update={"fixes": ordered})
     found = [s for j in judged for s in j.scored if s.indicator == "found"]
     not_checked = [s for j in judged for s in j.scored if s.indicator == "not_checked"]
+    values = scope.ctx.answers
     return Result(
         school=SchoolSummary(
             name=answers.school.name,
             urn=answers.school.urn,
             phase=answers.school.phase,
-            key_stages=key_stages,
+            key_stages=review.key_stages,
             review_date=answers.school.review_date,
             completed_by=answers.school.completed_by,
         ),
@@ -107,10 +100,10 @@ def evaluate(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None 
         judgement=judgement,
         judgement_label=judgement_label,
         judgement_reason=judgement_reason,
-        judgement_capped=capped is not None,
+        judgement_capped=review.capped,
         safeguarding=safeguarding,
-        score=_weighted([(c.weight, c.score) for c in criteria]),
-        coverage=_coverage([c.status for c in criteria]),
+        score=review.score,
+        coverage=review.coverage,
         areas=[a for j in judged for a in j.areas],
         limiting=[s.criterion.id for s in found],
         limiting_detail=[s.indicator_detail(scope) for s in found],
@@ -124,6 +117,175 @@ def evaluate(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None 
     )
 
 
+@dataclass(frozen=True)
+class Outline:
+    """What a roll-up keeps of a school's result, and nothing else: its verdicts,
+    scores and coverage, each framework's and area's, the indicators found (with their
+    reasons) and every gap's criterion, status and priority rank, in the one order.
+
+    :func:`outline` works it out without building the full result; :func:`outline_of`
+    takes it from a full :class:`Result`. Both come from the same code (a test holds
+    them equal on every valid answers file).
+    """
+
+    name: str
+    urn: str | None
+    phase: str
+    review_date: date
+    score: float | None
+    coverage: float
+    judgement: Judgement | None
+    safeguarding: SafeguardingStatus | None
+    not_checked: int  # indicators of inadequate practice not checked
+    self_reported: int  # claims without the evidence their criteria name
+    frameworks: tuple[tuple[str, float | None, Judgement | None], ...]  # id, score, judgement
+    areas: tuple[tuple[str, str, float | None, Rating | None], ...]  # framework, id, score, rating
+    limiting: tuple[tuple[str, str, str, tuple[str, ...]], ...]  # id, framework, title, reasons
+    gaps: tuple[tuple[str, Status, int], ...]  # criterion, status, priority rank
+
+
+def outline(rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None = None) -> Outline:
+    """The :class:`Outline` of ``evaluate(rubric, answers, frameworks)``, worked out by the
+    same rules and the same judging code, but with no reason sentences (but for the
+    indicators found), no per-criterion results and no gap objects: a roll-up's path."""
+    review = _Review.of(rubric, answers, frameworks, explain=False)
+    school = answers.school
+    found = [(j, s) for j in review.judged for s in j.scored if s.indicator == "found"]
+    # The indicators found are judged again, by the same code, for their reasons.
+    explaining = replace(review.scope, explain=True) if found else review.scope
+    return Outline(
+        name=school.name,
+        urn=school.urn,
+        phase=school.phase,
+        review_date=school.review_date,
+        score=review.score,
+        coverage=review.coverage,
+        judgement=review.judgement[0],
+        safeguarding=review.safeguarding_status,
+        not_checked=sum(s.indicator == "not_checked" for j in review.judged for s in j.scored),
+        self_reported=sum(s.self_reported for j in review.judged for s in j.scored),
+        frameworks=tuple((j.result.id, j.result.score, j.result.judgement) for j in review.judged),
+        areas=tuple((a.framework, a.id, a.score, a.rating) for j in review.judged for a in j.areas),
+        limiting=tuple(
+            (
+                s.criterion.id,
+                s.criterion.framework,
+                s.criterion.title,
+                tuple(explaining.judge(s.criterion, j.framework).reasons),
+            )
+            for j, s in found
+        ),
+        gaps=tuple((s.criterion.id, s.status, rank) for _, s, _, rank, _ in review.gaps),
+    )
+
+
+def outline_of(result: Result) -> Outline:
+    """The :class:`Outline` of a full result."""
+    school = result.school
+    return Outline(
+        name=school.name,
+        urn=school.urn,
+        phase=school.phase,
+        review_date=school.review_date,
+        score=result.score,
+        coverage=result.coverage,
+        judgement=result.judgement,
+        safeguarding=result.safeguarding.status if result.safeguarding else None,
+        not_checked=len(result.not_checked),
+        self_reported=len(result.self_reported),
+        frameworks=tuple((f.id, f.score, f.judgement) for f in result.frameworks),
+        areas=tuple((a.framework, a.id, a.score, a.rating) for a in result.areas),
+        limiting=tuple(
+            (d.id, d.framework, d.title, tuple(d.reasons)) for d in result.limiting_detail
+        ),
+        gaps=tuple((g.criterion, g.status, g.priority_rank) for g in result.gaps),
+    )
+
+
+_RankedGap = tuple["_Judged", "_Scored", list[Verdict], int, PriorityLevel]
+
+
+@dataclass(frozen=True)
+class _Review:
+    """Every verdict of a review that both :func:`evaluate` and :func:`outline` give:
+    each criterion's status and credit, each framework's and area's score, coverage and
+    judgement, safeguarding, the overall judgement and score, and the gaps ranked in the
+    one order of importance. ``explain`` says whether reasons are worded."""
+
+    scope: _Scope
+    selected: list[Framework]
+    key_stages: list[str]
+    judged: list[_Judged]
+    found: _SafeguardingFound | None  # None: no safeguarding rules, or not assessed
+    safeguarding_status: SafeguardingStatus | None
+    judgement: tuple[Judgement | None, str | None, str | None]
+    capped: bool
+    score: float | None
+    coverage: float
+    gaps: list[_RankedGap]
+
+    @property
+    def selected_ids(self) -> list[str]:
+        return [f.id for f in self.selected]
+
+    @classmethod
+    def of(
+        cls, rubric: Rubric, answers: Answers, frameworks: Sequence[str] | None, explain: bool
+    ) -> _Review:
+        wanted = set(frameworks or answers.frameworks or [f.id for f in rubric.frameworks])
+        selected = [f for f in rubric.frameworks if f.id in wanted]  # once each, rubric order
+        key_stages = school_key_stages(rubric, answers)
+        values = {qid: a.value for qid, a in answers.answers.items() if a.value is not None}
+        ctx = Context(values, rubric.bank.questions(), answers.school.review_date)
+        evidenced = frozenset(
+            qid for qid, a in answers.answers.items() if a.evidence and a.evidence.strip()
+        )
+        scope = _Scope(answers, frozenset(key_stages), ctx, rubric.common, evidenced, explain)
+
+        judged = [_Judged.of(framework, scope) for framework in selected]
+        scored = [s for j in judged for s in j.scored]
+        ids = [f.id for f in selected]
+        found = _safeguarding_found(rubric.safeguarding, ids, scored)
+        status = _safeguarding_status(rubric.safeguarding, found)
+        judgement = _overall([j.result for j in judged if j.framework.scoring.judgement])
+        capped = _capped(rubric.safeguarding, status, judged, judgement[0])
+        if capped is not None:
+            judgement = capped
+        fixes = set(found.fixes) if found else set()
+        order = {fid: n for n, fid in enumerate(ids)}
+        gaps: list[_RankedGap] = []
+        for j in judged:
+            for s in j.scored:
+                if s.is_gap:
+                    moves = j.moves(s, fixes)
+                    rank, level = _level_of(
+                        s.indicator, moves, s.status, s.criterion.weight, rubric.common
+                    )
+                    gaps.append((j, s, moves, rank, level))
+        gaps.sort(  # the one order of importance: priority, status, weight, framework, id
+            key=lambda g: (
+                g[3],
+                _STATUS_ORDER[g[1].status],
+                -g[1].criterion.weight,
+                order[g[0].framework.id],
+                g[1].criterion.id,
+            )
+        )
+        return cls(
+            scope=scope,
+            selected=selected,
+            key_stages=key_stages,
+            judged=judged,
+            found=found,
+            safeguarding_status=status,
+            judgement=judgement,
+            capped=capped is not None,
+            score=_weighted([(s.criterion.weight, _percent(s.credit)) for s in scored]),
+            coverage=_coverage([s.status for s in scored]),
+            gaps=gaps,
+        )
+
+
 # --------------------------------------------------------------------------- one criterion
 
 
@@ -133,15 +295,25 @@ class _Scored:
     status: Status
     credit: float | None  # 0..1; None when not applicable, and for indicators (gates)
     reasons: list[str]
-    self_reported: bool = False
-
-    @property
-    def indicator(self) -> IndicatorState | None:
-        return indicator_state(self.criterion.kind, self.status)
+    self_reported: bool
+    indicator: IndicatorState | None  # for an indicator of inadequate practice: its state
 
     @property
     def is_gap(self) -> bool:
         return self.status in ("not_met", "partly_met", "unanswered")
+
+    # What a safeguarding rule's selector reads (models.Selectable).
+    @property
+    def framework(self) -> str:
+        return self.criterion.framework
+
+    @property
+    def kind(self) -> Kind:
+        return self.criterion.kind
+
+    @property
+    def weight(self) -> float:
+        return self.criterion.weight
 
     def as_result(self, scope: _Scope) -> CriterionResult:
         c = self.criterion
@@ -153,7 +325,7 @@ class _Scored:
             title=c.title,
             statement=c.statement,
             status=self.status,
-            score=None if self.credit is None else round(self.credit * 100, 1),
+            score=_percent(self.credit),
             weight=c.weight,
             reasons=self.reasons,
             questions=c.rule.questions(),
@@ -184,6 +356,8 @@ class _Scope:
     key_stages: frozenset[str]
     ctx: Context
     common: Common
+    with_evidence: frozenset[str]  # the questions the school recorded evidence for
+    explain: bool = True  # whether reasons are worded (statuses are the same either way)
 
     def judge(self, criterion: Criterion, framework: Framework) -> _Scored:
         status, reasons = self._status(criterion)
@@ -193,11 +367,12 @@ class _Scope:
             and status in ("met", "partly_met")
             and not self.evidenced(criterion)
         )
-        if self_reported:
+        if self_reported and self.explain:
             reasons = [
                 *reasons,
                 self.common.wording.self_reported.format(evidence=criterion.evidence),
             ]
+        if self_reported:
             rule = scoring.self_reported
             if rule is not None and status == "met" and criterion.weight >= rule.min_weight:
                 status = rule.earns
@@ -205,15 +380,12 @@ class _Scope:
             credit = None  # a gate, not a score
         else:
             credit = scoring.partly_credit if status == "partly_met" else _CREDIT[status]
-        return _Scored(criterion, status, credit, reasons, self_reported)
+        indicator = indicator_state(criterion.kind, status)
+        return _Scored(criterion, status, credit, reasons, self_reported, indicator)
 
     def evidenced(self, criterion: Criterion) -> bool:
         """Whether the school recorded evidence for any answer the criterion reads."""
-        for qid in criterion.rule.questions():
-            given = self.answers.answers.get(qid)
-            if given is not None and given.evidence and given.evidence.strip():
-                return True
-        return False
+        return not self.with_evidence.isdisjoint(criterion.rule.questions())
 
     def missing(self, criterion: Criterion) -> list[str]:
         """The questions a criterion reads that are not answered."""
@@ -235,22 +407,29 @@ class _Scope:
         return criterion.applies_to.matches(self.answers.school.phase, self.key_stages)
 
     def _status(self, criterion: Criterion) -> tuple[Status, list[str]]:
-        rule, words = criterion.rule, self.common.wording
+        """A criterion's status and, when the scope explains, the reasons that decided it:
+        the same evaluation either way (``lead=None`` words no reasons)."""
+        rule, words, explain = criterion.rule, self.common.wording, self.explain
         if not self.applies(criterion):
-            return "not_applicable", [self._why_not_applicable(criterion)]
+            return "not_applicable", [self._why_not_applicable(criterion)] if explain else []
         if rule.applies is not None:
-            applies = rule.applies.evaluate(self.ctx, words.applies_to)
+            applies = rule.applies.evaluate(self.ctx, words.applies_to if explain else None)
             if applies.value is False:
-                return "not_applicable", ["Does not apply here: " + " ".join(applies.reasons)]
+                why = ["Does not apply here: " + " ".join(applies.reasons)] if explain else []
+                return "not_applicable", why
         if rule.triggered is not None:
-            found = rule.triggered.evaluate(self.ctx, words.found_with)
+            found = rule.triggered.evaluate(self.ctx, words.found_with if explain else None)
             status: Status = {True: "not_met", False: "met", None: "unanswered"}[found.value]  # type: ignore[assignment]
             return status, list(found.reasons)
         assert rule.met is not None  # loading guarantees one of met / triggered
-        met = rule.met.evaluate(self.ctx, words.met_needs)
+        met = rule.met.evaluate(self.ctx, words.met_needs if explain else None)
         if met.value is True:
             return "met", list(met.reasons)
-        partly = rule.partly.evaluate(self.ctx, words.partly_needs) if rule.partly else None
+        partly = (
+            rule.partly.evaluate(self.ctx, words.partly_needs if explain else None)
+            if rule.partly
+            else None
+        )
         reasons = [*met.reasons, *(partly.reasons if partly else ())]
         if partly is not None and partly.value is True:
             return "partly_met", reasons
@@ -277,6 +456,11 @@ _CREDIT: dict[Status, float | None] = {
     "unanswered": 0.0,
     "not_applicable": None,
 }
+
+
+def _percent(credit: float | None) -> float | None:
+    """A criterion's score: its credit as a percentage, to one decimal place."""
+    return None if credit is None else round(credit * 100, 1)
 
 
 def _weighted(pairs: Sequence[tuple[float, float | None]]) -> float | None:
@@ -309,7 +493,10 @@ class _Judged:
     @classmethod
     def of(cls, framework: Framework, scope: _Scope) -> _Judged:
         scored = [scope.judge(c, framework) for c in framework.criteria]
-        areas = [_area(framework, area.id, area.title, scored) for area in framework.areas]
+        by_area: dict[str, list[_Scored]] = {area.id: [] for area in framework.areas}
+        for s in scored:
+            by_area.setdefault(s.criterion.area, []).append(s)
+        areas = [_area(framework, a.id, a.title, by_area[a.id]) for a in framework.areas]
         score = _credit_score(scored)
         coverage = _coverage([s.status for s in scored])
         judgement, label, reason = _judge(framework, scored, score, coverage, areas, scope)
@@ -328,14 +515,9 @@ class _Judged:
         )
         return cls(framework, scored, areas, result)
 
-    def gaps(self, scope: _Scope, fixes: set[str]) -> list[Gap]:
-        """Every criterion not met, partly met or unanswered, and every indicator found or
-        not checked, each with the verdicts closing it would move (unranked yet)."""
-        return [
-            _gap(self.framework, s, scope, self._moves(s, fixes)) for s in self.scored if s.is_gap
-        ]
-
-    def _moves(self, s: _Scored, fixes: set[str]) -> list[Verdict]:
+    def moves(self, s: _Scored, fixes: set[str]) -> list[Verdict]:
+        """The verdicts closing a gap (a criterion not met, partly met or unanswered, or
+        an indicator found or not checked) would move."""
         moves: list[Verdict] = []
         if s.criterion.id in fixes:
             moves.append("safeguarding")
@@ -369,7 +551,7 @@ class _Judged:
             for a in self.areas
             if (band.rating if a.id == s.criterion.area else a.rating) == "red"
         ]
-        level = _level(self.framework, score, coverage, reds)[0].level
+        level = _level_reached(self.framework, score, coverage, reds).level
         if not_checked and best is not None and judgement_rank(level) > judgement_rank(best):
             return best
         return level
@@ -410,8 +592,8 @@ def _credit_score(scored: Sequence[_Scored]) -> float | None:
     )
 
 
-def _area(framework: Framework, area_id: str, title: str, scored: Sequence[_Scored]) -> AreaResult:
-    mine = [s for s in scored if s.criterion.area == area_id]
+def _area(framework: Framework, area_id: str, title: str, mine: Sequence[_Scored]) -> AreaResult:
+    """An area's result from its own criteria, judged."""
     gate = bool(mine) and all(s.criterion.kind == "inadequate_indicator" for s in mine)
     score = _credit_score(mine)
     band = None
@@ -441,39 +623,56 @@ def _judge(
     areas: Sequence[AreaResult],
     scope: _Scope,
 ) -> tuple[Judgement | None, str | None, str | None]:
-    levels = framework.scoring.judgement
-    if not levels:
+    """A framework's judgement, its label and, when the scope explains, the reason."""
+    if not framework.scoring.judgement:
         return None, None, None
+    level, why = _verdict(framework, scored, score, coverage, areas, scope)
+    reason = why() if scope.explain else None  # worded only when asked for
+    return (None, None, reason) if level is None else (level.level, level.label, reason)
+
+
+def _verdict(
+    framework: Framework,
+    scored: Sequence[_Scored],
+    score: float | None,
+    coverage: float,
+    areas: Sequence[AreaResult],
+    scope: _Scope,
+) -> tuple[JudgementLevel | None, Callable[[], str]]:
+    """The level a framework judges (None: not judged) and how to word why."""
+    levels = framework.scoring.judgement or []
     wording = framework.scoring.wording
     found = [s for s in scored if s.indicator == "found"]
     if found:
         worst = levels[-1]
-        more = len(found) - 1
-        others = "" if more == 0 else (wording.one_more if more == 1 else wording.more)
-        text = wording.limiting.format(
-            label=worst.label,
-            indicator=found[0].criterion.title,
-            # the rubric's text is stripped when it loads: the clause takes its own space
-            others=f" {others.format(more=more)}" if others else "",
-        )
-        return worst.level, worst.label, text
+
+        def limiting() -> str:
+            more = len(found) - 1
+            others = "" if more == 0 else (wording.one_more if more == 1 else wording.more)
+            return wording.limiting.format(
+                label=worst.label,
+                indicator=found[0].criterion.title,
+                # the rubric's text is stripped when it loads: the clause takes its own space
+                others=f" {others.format(more=more)}" if others else "",
+            )
+
+        return worst, limiting
     if score is None:  # no criterion of this framework applies to the school
-        return None, None, wording.nothing_applies
+        return None, lambda: wording.nothing_applies
     not_checked = [s for s in scored if s.indicator == "not_checked"]
     best = framework.scoring.not_checked_best
     if not_checked and best is None:
-        return None, None, _not_checked_text(framework, not_checked, "", scope)
-    if coverage < framework.scoring.min_coverage_to_judge:
-        text = wording.not_judged.format(
-            coverage=_num(coverage), needed=_num(framework.scoring.min_coverage_to_judge)
-        )
-        return None, None, text
-    level, text = _level(framework, score, coverage, [a.title for a in areas if a.rating == "red"])
+        return None, lambda: _not_checked_text(framework, not_checked, "", scope)
+    needed = framework.scoring.min_coverage_to_judge
+    if coverage < needed:
+        return None, lambda: wording.not_judged.format(coverage=_num(coverage), needed=_num(needed))
+    reds = [a.title for a in areas if a.rating == "red"]
+    level = _level_reached(framework, score, coverage, reds)
     if not_checked and best is not None:  # the reason names the indicator, capped or not
         if judgement_rank(level.level) > judgement_rank(best):
             level = next(lv for lv in levels if lv.level == best)
-        text = _not_checked_text(framework, not_checked, level.label, scope)
-    return level.level, level.label, text
+        return level, lambda: _not_checked_text(framework, not_checked, level.label, scope)
+    return level, lambda: _level_text(framework, level, score, coverage, reds)
 
 
 def _not_checked_text(
@@ -488,32 +687,40 @@ def _not_checked_text(
     )
 
 
-def _level(
-    framework: Framework, score: float, coverage: float, reds: list[str]
-) -> tuple[JudgementLevel, str]:
-    """The first level whose every threshold the school meets, and the sentence that says
-    so, naming what held it back from the level above (``reds``: the red areas' titles)."""
+def _level_reached(
+    framework: Framework, score: float, coverage: float, reds: Sequence[str]
+) -> JudgementLevel:
+    """The first level whose every threshold the school meets (``reds``: the red areas'
+    titles)."""
+    for level in framework.scoring.judgement or []:
+        if _reaches(level, score, coverage, reds):
+            return level
+    raise AssertionError("the last judgement level has no thresholds")  # pragma: no cover
+
+
+def _level_text(
+    framework: Framework, level: JudgementLevel, score: float, coverage: float, reds: list[str]
+) -> str:
+    """The sentence saying a school reached ``level``, naming what held it back from the
+    level above."""
     levels = framework.scoring.judgement or []
     wording = framework.scoring.wording
-    for n, level in enumerate(levels):
-        if _reaches(level, score, coverage, reds):
-            held_back, reds_named = "", False
-            if n > 0:
-                above = levels[n - 1]
-                causes = _causes(framework, above, score, coverage, reds)
-                held_back = wording.held_back.format(next=above.label, causes=_and(causes))
-                reds_named = above.max_red_areas is not None and len(reds) > above.max_red_areas
-            if reds and wording.red_areas and not reds_named:  # name them all the same
-                held_back += wording.red_areas.format(areas="; ".join(reds))
-            text = wording.level.format(
-                label=level.label,
-                score=_num(score),
-                coverage=_num(coverage),
-                red_areas=len(reds),
-                held_back=held_back,
-            )
-            return level, text
-    raise AssertionError("the last judgement level has no thresholds")  # pragma: no cover
+    n = next(n for n, lv in enumerate(levels) if lv is level)
+    held_back, reds_named = "", False
+    if n > 0:
+        above = levels[n - 1]
+        causes = _causes(framework, above, score, coverage, reds)
+        held_back = wording.held_back.format(next=above.label, causes=_and(causes))
+        reds_named = above.max_red_areas is not None and len(reds) > above.max_red_areas
+    if reds and wording.red_areas and not reds_named:  # name them all the same
+        held_back += wording.red_areas.format(areas="; ".join(reds))
+    return wording.level.format(
+        label=level.label,
+        score=_num(score),
+        coverage=_num(coverage),
+        red_areas=len(reds),
+        held_back=held_back,
+    )
 
 
 def _reaches(level: JudgementLevel, score: float, coverage: float, reds: Sequence[str]) -> bool:
@@ -577,22 +784,21 @@ def _overall(
 
 def _named(framework: FrameworkResult, judging: Sequence[FrameworkResult]) -> str | None:
     """A framework's reason, prefixed with its title when several frameworks judge."""
-    if len(judging) == 1:
+    if len(judging) == 1 or framework.judgement_reason is None:
         return framework.judgement_reason
     return f"{framework.title}: {framework.judgement_reason}"
 
 
 def _capped(
     rules: Safeguarding | None,
-    safeguarding: SafeguardingResult | None,
+    safeguarding: SafeguardingStatus | None,
     judged: Sequence[_Judged],
     judgement: Judgement | None,
-) -> tuple[Judgement, str, str] | None:
+) -> tuple[Judgement | None, str | None, str | None] | None:
     """The overall judgement held at the rubric's cap while safeguarding is not met."""
     if (
         rules is None
-        or safeguarding is None
-        or safeguarding.status != "not_met"
+        or safeguarding != "not_met"
         or rules.caps_judgement_at is None
         or judgement is None
         or judgement_rank(judgement) <= judgement_rank(rules.caps_judgement_at)
@@ -606,10 +812,53 @@ def _capped(
     return cap, label, text
 
 
+@dataclass(frozen=True)
+class _SafeguardingFound:
+    """The criteria that make safeguarding not met (fixes) and the lesser gaps the rules
+    name (improvements), each with the rule that took it, in the rules' order."""
+
+    fixes: dict[str, tuple[_Scored, SafeguardingRule]]
+    improvements: dict[str, tuple[_Scored, SafeguardingRule]]
+
+
+def _safeguarding_found(
+    rules: Safeguarding | None, selected: Sequence[str], scored: Sequence[_Scored]
+) -> _SafeguardingFound | None:
+    """The rubric's safeguarding rules over the criteria judged; None when there are no
+    rules, or a framework they need was not part of this review (not assessed)."""
+    if rules is None or any(fid not in selected for fid in rules.needs_frameworks):
+        return None
+    fixes: dict[str, tuple[_Scored, SafeguardingRule]] = {}
+    improvements: dict[str, tuple[_Scored, SafeguardingRule]] = {}
+    for found, rule_list in ((fixes, rules.not_met_when), (improvements, rules.improve_when)):
+        for rule in rule_list:
+            statuses = rule.select.statuses  # the cheap test first
+            for s in scored:
+                cid = s.criterion.id
+                if (
+                    s.status in statuses
+                    and rule.select.fits(s)
+                    and cid not in fixes
+                    and cid not in found
+                ):
+                    found[cid] = (s, rule)
+    return _SafeguardingFound(fixes, improvements)
+
+
+def _safeguarding_status(
+    rules: Safeguarding | None, found: _SafeguardingFound | None
+) -> SafeguardingStatus | None:
+    if rules is None:
+        return None
+    if found is None:
+        return "not_assessed"
+    return "not_met" if found.fixes else "met"
+
+
 def _safeguarding(
     rubric: Rubric,
     selected: Sequence[str],
-    criteria: Sequence[CriterionResult],
+    found: _SafeguardingFound | None,
     scope: _Scope,
 ) -> SafeguardingResult | None:
     """Safeguarding (online) met or not met, by the rubric's rules over the criteria found.
@@ -621,28 +870,27 @@ def _safeguarding(
     rules = rubric.safeguarding
     if rules is None:
         return None
-    missing = [fid for fid in rules.needs_frameworks if fid not in selected]
-    if missing:
+    if found is None:
+        missing = [fid for fid in rules.needs_frameworks if fid not in selected]
         return SafeguardingResult(
             status="not_assessed",
             label=rules.labels.not_assessed,
             reasons=[rules.wording.not_assessed.format(missing=", ".join(missing))],
         )
-    by_id = {c.id: c for c in rubric.criteria()}
-    fixes: dict[str, SafeguardingFix] = {}
-    improvements: dict[str, SafeguardingFix] = {}
-    for found, rule_list in ((fixes, rules.not_met_when), (improvements, rules.improve_when)):
-        for rule in rule_list:
-            for c in criteria:
-                if rule.select.fits(c) and c.id not in fixes and c.id not in found:
-                    found[c.id] = SafeguardingFix(
-                        criterion=c.id,
-                        framework=c.framework,
-                        title=c.title,
-                        status=c.status,
-                        reason=rule.reason.format(title=c.title),
-                        action=_action(by_id[c.id], c.status, c.self_reported, scope),
-                    )
+
+    def fix(s: _Scored, rule: SafeguardingRule) -> SafeguardingFix:
+        c = s.criterion
+        return SafeguardingFix(
+            criterion=c.id,
+            framework=c.framework,
+            title=c.title,
+            status=s.status,
+            reason=rule.reason.format(title=c.title),
+            action=_action(c, s.status, s.self_reported, scope),
+        )
+
+    fixes = {cid: fix(*taken) for cid, taken in found.fixes.items()}
+    improvements = {cid: fix(*taken) for cid, taken in found.improvements.items()}
     if fixes:
         return SafeguardingResult(
             status="not_met",
@@ -684,7 +932,14 @@ def _labels(questions: Sequence[str], scope: _Scope) -> list[str]:
     return [scope.ctx.questions[q].label for q in questions]
 
 
-def _gap(framework: Framework, s: _Scored, scope: _Scope, moves: list[Verdict]) -> Gap:
+def _gap(
+    framework: Framework,
+    s: _Scored,
+    scope: _Scope,
+    moves: list[Verdict],
+    rank: int,
+    level: PriorityLevel,
+) -> Gap:
     c = s.criterion
     owner, due = None, None
     for qid in c.rule.questions():
@@ -699,9 +954,9 @@ def _gap(framework: Framework, s: _Scored, scope: _Scope, moves: list[Verdict]) 
         title=c.title,
         status=s.status,
         weight=c.weight,
-        priority="",
-        priority_label="",
-        priority_rank=0,
+        priority=level.priority,
+        priority_label=level.label,
+        priority_rank=rank,
         action=_action(c, s.status, s.self_reported, scope),
         owner=owner,
         due=due,
@@ -713,15 +968,21 @@ def _gap(framework: Framework, s: _Scored, scope: _Scope, moves: list[Verdict]) 
     )
 
 
-def _level_of(gap: Gap, common: Common) -> tuple[int, PriorityLevel]:
-    """The first level of the one priority scale that takes the gap, and its rank."""
+def _level_of(
+    indicator: IndicatorState | None,
+    moves: Sequence[Verdict],
+    status: Status,
+    weight: float,
+    common: Common,
+) -> tuple[int, PriorityLevel]:
+    """The first level of the one priority scale that takes a gap, and its rank."""
     for n, level in enumerate(common.priorities, 1):
         when = level.when
         if (
-            (not when.indicator or gap.indicator in when.indicator)
-            and (not when.moves or any(m in gap.moves for m in when.moves))
-            and (not when.statuses or gap.status in when.statuses)
-            and gap.weight >= when.min_weight
+            (not when.indicator or indicator in when.indicator)
+            and (not when.moves or any(m in moves for m in when.moves))
+            and (not when.statuses or status in when.statuses)
+            and weight >= when.min_weight
         ):
             return n, level
     raise AssertionError("loading checks that the last priority level takes every gap")
@@ -729,26 +990,6 @@ def _level_of(gap: Gap, common: Common) -> tuple[int, PriorityLevel]:
 
 # Within a priority level: what is missing before what is half done.
 _STATUS_ORDER: dict[Status, int] = {"not_met": 0, "unanswered": 1, "partly_met": 2}
-
-
-def _ranked(gap: Gap, common: Common) -> Gap:
-    rank, level = _level_of(gap, common)
-    return gap.model_copy(
-        update={"priority": level.priority, "priority_label": level.label, "priority_rank": rank}
-    )
-
-
-def _gap_order(frameworks: Sequence[str]) -> Callable[[Gap], tuple[Any, ...]]:
-    """The one order of importance: the priority level, then status, weight, framework
-    order and id."""
-    order = {fid: n for n, fid in enumerate(frameworks)}
-    return lambda gap: (
-        gap.priority_rank,
-        _STATUS_ORDER[gap.status],
-        -gap.weight,
-        order[gap.framework],
-        gap.criterion,
-    )
 
 
 def answers_to_revisit(
@@ -801,7 +1042,7 @@ def answers_to_revisit(
 
 
 def _unanswered(
-    frameworks: Sequence[Framework], scope: _Scope, values: dict[str, Any]
+    frameworks: Sequence[Framework], scope: _Scope, values: Mapping[str, Any]
 ) -> list[str]:
     seen: dict[str, None] = {}
     for f in frameworks:

@@ -1042,9 +1042,16 @@ def _one_answer(
         problems.append(doc.problem(at, f"unknown question id '{qid}'{hint}", key=True))
         return None
     long_form = isinstance(raw, dict)
-    answer = _validate(Answer, raw if long_form else {"value": raw}, doc, problems, at)
-    if answer is None or answer.value is None:
-        return answer
+    if long_form:
+        answer = _validate(Answer, raw, doc, problems, at)
+        if answer is None or answer.value is None:
+            return answer
+    elif raw is None:
+        return Answer(value=None)
+    else:
+        # The short form is {"value": raw}, which validates whatever raw is (value is
+        # Any): only its value is checked, below, and the answer made once, from it.
+        answer = Answer(value=raw)
     value, trouble = check_value(question, answer.value)
     value_at = (*at, "value") if long_form else at
     if (
@@ -1062,6 +1069,8 @@ def _one_answer(
     if trouble is not None:
         problems.append(doc.problem(value_at, f"{question.id}: {trouble}"))
         return None
+    if not long_form:
+        return Answer(value=value)
     return answer.model_copy(update={"value": value})
 
 

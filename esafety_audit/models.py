@@ -11,7 +11,7 @@ import functools
 import json
 from collections.abc import Sequence
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import (
     BaseModel,
@@ -433,6 +433,19 @@ class Framework(Strict):
     criteria: list[Criterion]
 
 
+class Selectable(Protocol):
+    """What a selector reads of a judged criterion (a CriterionResult fits)."""
+
+    @property
+    def status(self) -> Status: ...
+    @property
+    def framework(self) -> str: ...
+    @property
+    def kind(self) -> Kind: ...
+    @property
+    def weight(self) -> float: ...
+
+
 class CriterionSelector(Strict):
     """Which criterion results a rule looks at; every given field must fit."""
 
@@ -441,7 +454,7 @@ class CriterionSelector(Strict):
     statuses: list[Status]
     min_weight: float = 0
 
-    def fits(self, c: CriterionResult) -> bool:
+    def fits(self, c: Selectable) -> bool:
         return (
             c.status in self.statuses
             and (not self.frameworks or c.framework in self.frameworks)

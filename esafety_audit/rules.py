@@ -88,6 +88,10 @@ class Outcome:
     reasons: tuple[str, ...]
 
 
+# Each truth value without reasons, shared: what an evaluation with ``lead=None`` gives.
+_BARE: dict[Truth, Outcome] = {v: Outcome(v, ()) for v in (True, False, None)}
+
+
 # --------------------------------------------------------------------------- operators
 
 
@@ -273,9 +277,11 @@ class Condition(ABC):
     """A node of a rule. Subclasses are immutable and evaluate without side effects."""
 
     @abstractmethod
-    def evaluate(self, ctx: Context, lead: str = DEFAULT_LEAD) -> Outcome:
+    def evaluate(self, ctx: Context, lead: str | None = DEFAULT_LEAD) -> Outcome:
         """True, false or unknown (None), with the reasons that decided it. ``lead``
-        names the bar in each reason ("Met needs", "Partly met needs", ...)."""
+        names the bar in each reason ("Met needs", "Partly met needs", ...); with
+        ``lead=None`` the same evaluation gives the value alone, and no reasons (the
+        roll-up's path: one code decides the value either way)."""
 
     @abstractmethod
     def questions(self) -> list[str]:
@@ -292,24 +298,28 @@ class Test(Condition):
     op: str
     operand: Any
 
-    def evaluate(self, ctx: Context, lead: str = DEFAULT_LEAD) -> Outcome:
+    def evaluate(self, ctx: Context, lead: str | None = DEFAULT_LEAD) -> Outcome:
         return self.outcome(ctx, lead, negated=False)
 
-    def outcome(self, ctx: Context, lead: str, negated: bool) -> Outcome:
+    def outcome(self, ctx: Context, lead: str | None, negated: bool) -> Outcome:
         """The test's outcome; ``negated`` when a ``not`` stands above it, so that the
         reason states the bar the answer is really held to."""
         q = self.question
         operator = OPERATORS[self.op]
         value = ctx.answers.get(q.id)
-        wanted = operator.describe(q, self.operand)
-        bar = f"an answer that does not match this: it {wanted}" if negated else wanted
         if value is None:
-            return Outcome(None, (f"{q.label}: not answered. {lead} an answer that {bar}.",))
-        if isinstance(value, Absent):
+            held: Truth = None
+        elif isinstance(value, Absent):
             assert operator.on_absent is not None  # loading allows absences only where it is set
             held = operator.on_absent(q)
         else:
             held = operator.test(q, value, self.operand, ctx.review_date)
+        if lead is None:
+            return _BARE[held]
+        wanted = operator.describe(q, self.operand)
+        bar = f"an answer that does not match this: it {wanted}" if negated else wanted
+        if value is None:
+            return Outcome(None, (f"{q.label}: not answered. {lead} an answer that {bar}.",))
         focus = _as_list(self.operand) if operator.about_choices else None
         shown = show_answer(q, value, ctx.review_date, focus)
         verdict = "yes" if held != negated else "no"
@@ -326,13 +336,13 @@ class Test(Condition):
 class AllOf(Condition):
     items: tuple[Condition, ...]
 
-    def evaluate(self, ctx: Context, lead: str = DEFAULT_LEAD) -> Outcome:
+    def evaluate(self, ctx: Context, lead: str | None = DEFAULT_LEAD) -> Outcome:
         outcomes = [item.evaluate(ctx, lead) for item in self.items]
         for wanted in (False, None):
             picked = [o for o in outcomes if o.value is wanted]
             if picked:
-                return Outcome(wanted, _join(picked))
-        return Outcome(True, _join(outcomes))
+                return _decided(wanted, picked, lead)
+        return _decided(True, outcomes, lead)
 
     def questions(self) -> list[str]:
         return [q for item in self.items for q in item.questions()]
@@ -345,13 +355,13 @@ class AllOf(Condition):
 class AnyOf(Condition):
     items: tuple[Condition, ...]
 
-    def evaluate(self, ctx: Context, lead: str = DEFAULT_LEAD) -> Outcome:
+    def evaluate(self, ctx: Context, lead: str | None = DEFAULT_LEAD) -> Outcome:
         outcomes = [item.evaluate(ctx, lead) for item in self.items]
         for wanted in (True, None):
             picked = [o for o in outcomes if o.value is wanted]
             if picked:
-                return Outcome(wanted, _join(picked))
-        return Outcome(False, _join(outcomes))
+                return _decided(wanted, picked, lead)
+        return _decided(False, outcomes, lead)
 
     def questions(self) -> list[str]:
         return [q for item in self.items for q in item.questions()]
@@ -364,11 +374,13 @@ class AnyOf(Condition):
 class Not(Condition):
     item: Condition
 
-    def evaluate(self, ctx: Context, lead: str = DEFAULT_LEAD) -> Outcome:
+    def evaluate(self, ctx: Context, lead: str | None = DEFAULT_LEAD) -> Outcome:
         if isinstance(self.item, Test):  # say the bar the right way round
             inner = self.item.outcome(ctx, lead, negated=True)
         else:
-            inner = self.item.evaluate(ctx, f"{lead} the opposite of this:")
+            inner = self.item.evaluate(
+                ctx, None if lead is None else f"{lead} the opposite of this:"
+            )
         return Outcome(None if inner.value is None else not inner.value, inner.reasons)
 
     def questions(self) -> list[str]:
@@ -376,6 +388,12 @@ class Not(Condition):
 
     def to_data(self) -> Any:
         return {"not": self.item.to_data()}
+
+
+def _decided(value: Truth, deciding: Sequence[Outcome], lead: str | None) -> Outcome:
+    """The value, with the reasons of the outcomes that decided it (none when no
+    ``lead`` asks for reasons)."""
+    return _BARE[value] if lead is None else Outcome(value, _join(deciding))
 
 
 def _join(outcomes: Sequence[Outcome]) -> tuple[str, ...]:

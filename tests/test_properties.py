@@ -250,6 +250,7 @@ def test_a_gap_moves_the_judgement_exactly_when_meeting_it_would(
             answers.school.review_date,
         ),
         rubric.common,
+        frozenset(q for q, a in answers.answers.items() if a.evidence and a.evidence.strip()),
     )
     for framework in rubric.frameworks:
         if not framework.scoring.judgement:
@@ -260,7 +261,12 @@ def test_a_gap_moves_the_judgement_exactly_when_meeting_it_would(
                 continue
             met = replace(s, status="met", credit=1.0)
             scored = [met if other is s else other for other in judged.scored]
-            areas = [engine._area(framework, a.id, a.title, scored) for a in framework.areas]
+            areas = [
+                engine._area(
+                    framework, a.id, a.title, [x for x in scored if x.criterion.area == a.id]
+                )
+                for a in framework.areas
+            ]
             score = engine._credit_score(scored)
             coverage = engine._coverage([x.status for x in scored])
             again = engine._judge(framework, scored, score, coverage, areas, scope)[0]

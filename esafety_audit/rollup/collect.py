@@ -19,10 +19,10 @@ from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple, get_args
 
-from ..engine import evaluate
+from ..engine import Outline, outline
 from ..errors import InputError, Problem
 from ..loading import load_answers, load_rubric
-from ..models import JUDGEMENT_ORDER, Judgement, Phase, Result, Rubric, SafeguardingStatus
+from ..models import JUDGEMENT_ORDER, Judgement, Phase, Rubric, SafeguardingStatus
 
 RATINGS = ("green", "amber", "red")  # stored as 1, 2, 3; 0 is "not rated"
 PHASES: tuple[Phase, ...] = get_args(Phase)
@@ -227,43 +227,41 @@ class Summary(NamedTuple):
     other_bank: bool
 
 
-def summarise(result: Result, file: str, shape: Shape, other_bank: bool = False) -> Summary:
-    """The small summary a roll-up keeps of one school's result."""
+def summarise(found: Outline, file: str, shape: Shape, other_bank: bool = False) -> Summary:
+    """The small summary a roll-up keeps of one school's result (its outline)."""
     count = len(shape.frameworks)
-    numbers = array("h", [_tenths(result.score), _tenths(result.coverage)])
-    numbers.extend([len(result.not_checked), len(result.self_reported)])
+    numbers = array("h", [_tenths(found.score), _tenths(found.coverage)])
+    numbers.extend([found.not_checked, found.self_reported])
     numbers.extend([NOT_ASSESSED] * count + [NO_SCORE] * len(shape.areas))
-    safeguarding = result.safeguarding.status if result.safeguarding else None
-    codes = bytearray([_code(result.judgement), PHASES.index(result.school.phase)])
+    safeguarding = found.safeguarding
+    codes = bytearray([_code(found.judgement), PHASES.index(found.phase)])
     codes.append(SAFEGUARDING.index(safeguarding) + 1 if safeguarding else 0)
     codes.extend(bytes(count + len(shape.areas)))
-    for f in result.frameworks:
-        i = shape.framework_index.get(f.id)
+    for fid, score, judgement in found.frameworks:
+        i = shape.framework_index.get(fid)
         if i is not None:
-            codes[3 + i] = _code(f.judgement)
-            numbers[FIRST + i] = _tenths(f.score)
-    for a in result.areas:
-        i = shape.area_index.get((a.framework, a.id))
+            codes[3 + i] = _code(judgement)
+            numbers[FIRST + i] = _tenths(score)
+    for framework, aid, score, rating in found.areas:
+        i = shape.area_index.get((framework, aid))
         if i is not None:
-            numbers[FIRST + count + i] = _tenths(a.score)
-            codes[3 + count + i] = RATINGS.index(a.rating) + 1 if a.rating else 0
-    school = result.school
+            numbers[FIRST + count + i] = _tenths(score)
+            codes[3 + count + i] = RATINGS.index(rating) + 1 if rating else 0
     row = SchoolRow(
         file=file,
-        name=school.name,
-        urn=school.urn,
-        review_date=school.review_date,
+        name=found.name,
+        urn=found.urn,
+        review_date=found.review_date,
         frameworks=count,
         numbers=numbers,
         codes=bytes(codes),
-        limiting=tuple(
-            Limiting(d.id, d.framework, d.title, tuple(d.reasons)) for d in result.limiting_detail
-        ),
+        limiting=tuple(Limiting(*limiting) for limiting in found.limiting),
     )
+    index = shape.criterion_index
     gaps = tuple(
-        (shape.criterion_index[g.criterion], GAP_STATUSES.index(g.status), g.priority_rank)
-        for g in result.gaps
-        if g.criterion in shape.criterion_index
+        (index[criterion], GAP_STATUSES.index(status), rank)
+        for criterion, status, rank in found.gaps
+        if criterion in index
     )
     return Summary(row, gaps, other_bank)
 
@@ -290,9 +288,9 @@ class Job:
             answers = load_answers(path, rubric)
         except InputError as exc:
             return exc.problems
-        result = evaluate(rubric, answers, self.frameworks)
+        found = outline(rubric, answers, self.frameworks)
         written = answers.question_bank_version
-        return summarise(result, str(path), shape, written not in (None, rubric.bank.version))
+        return summarise(found, str(path), shape, written not in (None, rubric.bank.version))
 
 
 _worker: tuple[Job, Rubric, Shape] | None = None
