@@ -39,7 +39,7 @@ from .forms import (
     shown_from_answer,
     shown_from_form,
 )
-from .security import BodyTooLarge, Guard, Secrets
+from .security import Guard, Secrets
 from .workspace import SCHOOL, Loaded, Opened, Saved, Workspace, new_file_name
 
 PHASES = ("primary", "secondary", "all-through", "middle", "special")
@@ -102,19 +102,9 @@ def create_app(workspace: Workspace, keys: Secrets) -> Guard:
         Route("/f/{key}/report", pages.report),
         Route("/report/{key}/{name}", pages.download),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: pages.error})
-    return Guard(_too_large(app), keys)
-
-
-def _too_large(app: Starlette) -> Any:
-    async def guarded(scope: Any, receive: Any, send: Any) -> None:
-        try:
-            await app(scope, receive, send)
-        except BodyTooLarge:
-            response = Response("The form is too large to save.\n", 413, media_type="text/plain")
-            await response(scope, receive, send)
-
-    return guarded
+    handlers = {HTTPException: pages.error, EsafetyError: pages.failed}
+    app = Starlette(routes=routes, exception_handlers=handlers)
+    return Guard(app, keys)
 
 
 class _Pages:
@@ -169,6 +159,13 @@ class _Pages:
         return self.page(
             "message.html.j2", exc.status_code, title="Not possible", message=exc.detail, file=None
         )
+
+    async def failed(self, request: Request, exc: Exception) -> Response:
+        """A file that could not be written (or read): nothing half-written, and why."""
+        message = f"Not saved: {exc}. The answers file is as it was before this save."
+        if request.url.path.endswith("/save"):
+            return JSONResponse({"conflict": None, "failed": message}, 500)
+        return self.page("message.html.j2", 500, title="Not saved", message=message, file=None)
 
     # ------------------------------------------------------------------ start
 

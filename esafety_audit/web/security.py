@@ -93,7 +93,27 @@ class Guard:
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             await _plain(send, 413, "The form is too large to save.")
             return
-        await self.app(scope, self._limited(receive), _with_headers(send, scope["path"]))
+        body = await self._body(receive)  # read whole, counted as it arrives
+        if body is None:
+            await _plain(send, 413, "The form is too large to save.")
+            return
+        await self.app(scope, _replay(body, receive), _with_headers(send, scope["path"]))
+
+    async def _body(self, receive: Receive) -> bytes | None:
+        """The request body, or None once it runs past the limit."""
+        chunks: list[bytes] = []
+        seen = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return b"".join(chunks)
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.max_body:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
     def _refusal(self, scope: Scope, headers: dict[str, str]) -> tuple[int, str] | None:
         if headers.get("host") not in self.keys.hosts:
@@ -138,24 +158,20 @@ class Guard:
         )
         await send({"type": "http.response.body", "body": b""})
 
-    def _limited(self, receive: Receive) -> Receive:
-        seen = 0
-        limit = self.max_body
 
-        async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise BodyTooLarge
-            return message
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The body already read, given to the app as one message; then the real channel
+    (which tells of a client that went away)."""
+    sent = False
 
-        return limited
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
 
-
-class BodyTooLarge(Exception):
-    """A request body ran past the limit without saying its length first."""
+    return replay
 
 
 _SECURITY_HEADERS = [

@@ -69,6 +69,10 @@
       return response.json().then(function (body) { return [response.status, body]; });
     }).then(function (pair) {
       var status = pair[0], body = pair[1];
+      if (body.failed) {
+        note.textContent = body.failed;
+        return;
+      }
       if (status === 409) {
         conflict.textContent = body.conflict;
         conflict.hidden = false;
