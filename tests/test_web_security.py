@@ -230,7 +230,7 @@ def test_every_response_has_a_strict_policy_and_no_framing(app: App) -> None:
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy
         assert "frame-ancestors 'none'" in policy
         assert headers["x-frame-options"] == "DENY"
-        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["referrer-policy"] == "same-origin"
         assert headers["cache-control"] == "no-store"
     report = app.client.get(f"/report/{key}/report.html")
     assert report.status_code == 200

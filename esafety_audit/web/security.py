@@ -12,7 +12,8 @@
 - A request body is at most :data:`MAX_BODY` bytes.
 - Every response says what the page may load (a Content-Security-Policy allowing only
   the app's own style sheet and script), that it may not be framed or cached, and that
-  no address is passed on to another site.
+  no address is passed on to another site (same-origin: a form posted with
+  "no-referrer" would carry "Origin: null" and be refused).
 
 Forms carry a second secret (CSRF), checked by the routes (see :mod:`.app`).
 """
@@ -177,7 +178,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"cache-control", b"no-store"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),

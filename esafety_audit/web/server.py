@@ -63,10 +63,12 @@ def serve(
     if open_browser:
         threading.Thread(target=_open_when_started, args=(server, address), daemon=True).start()
     try:
+        # Ctrl-C (or SIGTERM): uvicorn finishes the requests under way, then raises the
+        # signal again, so the command line ends as any other command does: it says what
+        # was written (each file whole) and exits 130 (143).
         server.run(sockets=[sock])
     finally:
         sock.close()
-    say("Stopped. Every answer given was saved as it was given.")
 
 
 def _open_when_started(server: uvicorn.Server, address: str) -> None:

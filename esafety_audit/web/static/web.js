@@ -7,6 +7,12 @@
   var form = document.getElementById("answers");
   if (!form || !window.fetch || !window.FormData) return;
   var queue = Promise.resolve();
+  var pending = 0;  // saves asked for and not yet answered
+
+  function track(change) {
+    pending += change;
+    form.setAttribute("data-pending", String(pending));
+  }
   var version = form.querySelector("input[name=version]");
   var conflict = document.getElementById("conflict");
   var note = document.querySelector("[data-status=note]");
@@ -113,6 +119,20 @@
         if (box !== el && (el.value === "__none__" || box.value === "__none__")) box.checked = false;
       });
     }
-    queue = queue.then(function () { return save(section); });
+    track(1);
+    queue = queue.then(function () { return save(section); }).then(function () { track(-1); });
   });
+
+  // A link followed while an answer is still being saved waits for the save first;
+  // closing the tab then asks first.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link || !pending || link.getAttribute("href").charAt(0) === "#") return;
+    event.preventDefault();
+    queue.then(function () { window.location.href = link.href; });
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (pending) event.preventDefault();
+  });
+  track(0);
 })();
