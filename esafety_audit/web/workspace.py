@@ -96,6 +96,7 @@ class Workspace:
         self.folder = Path(os.path.realpath(folder)) if folder is not None else None
         self.new_in = self.folder or (new_in or Path.cwd())
         self._files: dict[str, Opened] = {}
+        self._read: dict[str, Loaded] = {}  # each file as last read, while its bytes stay
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ which files
@@ -134,8 +135,13 @@ class Workspace:
     def load(self, opened: Opened) -> Loaded:
         """The file as it is now; raises :class:`InputError` with validate's problems."""
         raw = opened.path.read_bytes()
+        known = self._read.get(opened.key)
+        if known is not None and known.raw == raw:  # the same bytes load the same
+            return known
         text = raw.removeprefix(BOM).decode("utf-8", errors="strict")
-        return Loaded(opened, raw, AnswersText.parse(text, opened.shown, self.rubric))
+        loaded = Loaded(opened, raw, AnswersText.parse(text, opened.shown, self.rubric))
+        self._read[opened.key] = loaded
+        return loaded
 
     def earlier_reviews(self, answers: Answers) -> list[tuple[Opened, Answers]]:
         """Earlier reviews of the same school (same URN) beside the file or in the folder
@@ -202,7 +208,8 @@ class Workspace:
             if opened.path.read_bytes() != loaded.raw:  # changed while we worked on it
                 return Saved(self.load(opened), conflict=True)
             atomic_write(opened.path, raw)
-            return Saved(Loaded(opened, raw, at), refused, written=True)
+            self._read[opened.key] = Loaded(opened, raw, at)
+            return Saved(self._read[opened.key], refused, written=True)
 
 
 SCHOOL = "school"
