@@ -344,6 +344,7 @@ def test_without_javascript_the_save_button_saves(
         page.keyboard.type("77")
         page.keyboard.press("Enter")  # submits the part, as the Save button does
         page.wait_for_url(re.compile(r".*/part/2\?saved=1$"))
+        assert "Saved: every answer in this part is in the file." in page.inner_text("#status")
         assert page.locator(f"#v-{qid}").input_value() == "77"
         answers = load_answers(folder / "oakfield-primary.yaml", rubric)
         assert answers.answers[qid].value == 77

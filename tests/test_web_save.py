@@ -350,6 +350,10 @@ def test_a_new_review_and_the_school_details(app: App, rubric: Rubric) -> None:
 
 def test_an_earlier_review_of_the_same_school_is_offered_for_comparison(app: App) -> None:
     key = app.key(RIVERSIDE)
+    assert "Last review of this school found: 2025-" in app.page(f"/f/{key}")
+    assert "Last review of this school found" not in app.page(
+        f"/f/{app.key('oakfield-primary.yaml')}"
+    )
     html = app.page(f"/f/{key}/report")
     found = re.search(r'href="/f/\w+/report\?previous=(\w+)"', html)
     assert found is not None, html
@@ -371,3 +375,22 @@ def test_a_file_with_problems_shows_validates_messages(app: App) -> None:
     assert re.search(
         r"riverside-academy.yaml:\d+:\d+: staff_trained_pct: &#39;lots&#39; is not", answer.text
     )
+
+
+def test_the_folder_lists_every_school_and_its_roll_up(app: App, rubric: Rubric) -> None:
+    html = app.page("/folder")
+    for name in ("oakfield-primary.yaml", "riverside-academy.yaml", "st-aidans-all-through.yaml"):
+        result = evaluate(rubric, load_answers(app.folder / name, rubric))
+        row = re.search(
+            rf'<a href="/f/{app.key(name)}">{re.escape(result.school.name)}</a></td>(.*?)</tr>',
+            html.replace("&#39;", "'"),
+            re.S,
+        )
+        assert row is not None, name
+        assert f"{result.coverage}%" in row.group(1)
+        assert result.judgement_label and result.judgement_label in row.group(1)
+    rollup = app.client.get("/folder/rollup.html")
+    assert rollup.status_code == 200
+    policy = rollup.headers["content-security-policy"]
+    assert "script-src 'sha256-" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+    assert "Riverside Academy" in rollup.text

@@ -265,6 +265,7 @@ class _Pages:
             answered=sum(p.answered for p in parts),
             total=sum(len(p.questions) for p in parts),
             note=extra.pop("note", None),
+            earlier=self.ws.earlier_reviews(answers),
         )
 
     async def school(self, request: Request) -> Response:
@@ -291,7 +292,8 @@ class _Pages:
         if not 1 <= number <= len(parts):
             raise HTTPException(404, f"There is no part {number}; this review has {len(parts)}.")
         if request.method == "GET":
-            return self.part_page(loaded, parts, number)
+            saved_now = request.query_params.get("saved") == "1"
+            return self.part_page(loaded, parts, number, just_saved=saved_now)
         form = await self.form(request)
         questions = parts[number - 1].questions
         changes, unreadable = changes_from_form(questions, form)
@@ -312,6 +314,7 @@ class _Pages:
         form: Any = None,
         errors: dict[tuple[str, str], str] | None = None,
         saved: Saved | None = None,
+        just_saved: bool = False,
     ) -> HTMLResponse:
         part = parts[number - 1]
         first = sum(len(p.questions) for p in parts[: number - 1])
@@ -347,7 +350,7 @@ class _Pages:
             unanswered=unanswered,
             conflict=_CONFLICT if conflict else None,
             refused=bool(errors) and not conflict,
-            just_saved=False,
+            just_saved=just_saved,
             status=self.status_line(loaded),
         )
 

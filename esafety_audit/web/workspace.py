@@ -97,6 +97,7 @@ class Workspace:
         self.new_in = self.folder or (new_in or Path.cwd())
         self._files: dict[str, Opened] = {}
         self._read: dict[str, Loaded] = {}  # each file as last read, while its bytes stay
+        self._peeked: dict[tuple[str, int, int], Answers] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ which files
@@ -169,9 +170,14 @@ class Workspace:
                 yield from (p for p in sorted(folder.iterdir()) if p.suffix in SUFFIXES)
 
     def _peek(self, path: Path) -> Answers:
-        raw = path.read_bytes()
-        text = raw.removeprefix(BOM).decode("utf-8")
-        return AnswersText.parse(text, str(path), self.rubric).answers
+        """A neighbouring file's answers, read again only when it has changed."""
+        info = path.stat()
+        mark = (os.path.realpath(path), info.st_mtime_ns, info.st_size)
+        if mark not in self._peeked:
+            raw = path.read_bytes()
+            text = raw.removeprefix(BOM).decode("utf-8")
+            self._peeked[mark] = AnswersText.parse(text, str(path), self.rubric).answers
+        return self._peeked[mark]
 
     # ------------------------------------------------------------------ writing
 
