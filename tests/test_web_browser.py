@@ -95,6 +95,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory, rubric: Rubric) -> Path:
     at = AnswersText.parse(text, "new", rubric)
     at = at.with_value("name", "Willow Primary", school=True)
     (root / "willow-primary.yaml").write_text(at.text, "utf-8")
+    broken = (EXAMPLES / "oakfield-primary.yaml").read_text("utf-8")
+    (root / "broken.yaml").write_text(broken.replace("school:", "school: [", 1), "utf-8")
     return root
 
 
@@ -287,6 +289,7 @@ def test_a_wrong_value_is_shown_beside_its_field_for_screen_readers_too(
     error = page.locator("#err-v-staff_trained_pct")
     error.wait_for(state="visible")
     assert error.inner_text() == "140 is out of range; use 0 to 100"
+    assert not axe_violations(page)
     assert field.get_attribute("aria-invalid") == "true"
     assert "err-v-staff_trained_pct" in (field.get_attribute("aria-describedby") or "").split()
     assert page.evaluate(
@@ -325,6 +328,7 @@ def test_two_tabs_saving_one_question_lose_nothing_and_say_so(
     assert second.locator(f"#v-{qid}").input_value() == "62"  # the second tab's answer stays
     assert "In the file now: 61%" in second.locator(f"#err-v-{qid}").inner_text()
     assert load_answers(path, rubric).answers[qid].value == 61  # the first tab's is saved
+    assert not axe_violations(second)
     second.reload()
     assert second.locator(f"#v-{qid}").input_value() == "61"
 
@@ -362,7 +366,9 @@ def test_every_page_passes_axe_and_fits_a_phone(context: Any, server: Server) ->
     page.goto(f"{server.base}/f/{key}")
     parts = page.locator("ol.parts > li").count()
     assert parts > 10
+    broken = _key(page, server, "broken.yaml")
     paths = ["/", "/folder", f"/f/{key}", f"/f/{key}/results", f"/f/{key}/report", "/f/nope"]
+    paths += [f"/f/{broken}"]  # a file with problems: validate's messages
     paths += [f"/f/{key}/part/{n}" for n in range(1, parts + 1)]
     found = {}
     for path in paths:

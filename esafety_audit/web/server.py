@@ -43,7 +43,9 @@ def serve(
 ) -> None:
     """Serve until Ctrl-C; ``target`` is an answers file, a folder, or None."""
     folder = target if target is not None and target.is_dir() else None
-    workspace = Workspace(rubric, job, folder=folder)
+    # New reviews are made in the folder given, beside the file given, or here.
+    new_in = target.parent if target is not None and folder is None else None
+    workspace = Workspace(rubric, job, folder=folder, new_in=new_in)
     first = None
     if target is not None and folder is None:
         first = workspace.open(target)
