@@ -173,17 +173,14 @@ class _Pages:
         return self.start_page()
 
     def start_page(self, status: int = 200, **messages: Any) -> HTMLResponse:
-        listed = self.ws.folder_files()
-        files = []
-        for opened in [*self.ws.opened()]:
-            files.append((opened, self._school_of(opened)))
+        self.ws.folder_files()  # the folder's files, listed afresh, join those opened
+        files = [(opened, self._school_of(opened)) for opened in self.ws.opened()]
         return self.page(
             "start.html.j2",
             status,
             file=None,
             files=files,
             folder=self.ws.folder,
-            in_folder={o.key for o in listed},
             new_in=self.ws.new_in,
             phases=PHASES,
             today=date.today().isoformat(),
