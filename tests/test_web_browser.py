@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 from pagechecks import PHONE, at_size, axe_violations, page_width
-from webapp import EXAMPLES
+from webapp import EXAMPLES, part_of
 
 from esafety_audit.blank import blank_answers
 from esafety_audit.engine import evaluate
@@ -274,13 +274,14 @@ class _Terminal:
 
 
 def test_a_wrong_value_is_shown_beside_its_field_for_screen_readers_too(
-    context: Any, server: Server, folder: Path
+    context: Any, server: Server, folder: Path, rubric: Rubric
 ) -> None:
     path = folder / "riverside-academy.yaml"
     before = path.read_bytes()
     page = context.new_page()
     key = _key(page, server, "riverside-academy.yaml")
-    page.goto(f"{server.base}/f/{key}/part/2")
+    number = part_of(rubric, path, "staff_trained_pct")
+    page.goto(f"{server.base}/f/{key}/part/{number}")
     field = page.locator("#v-staff_trained_pct")
     field.focus()
     page.keyboard.press("ControlOrMeta+A")
@@ -312,9 +313,10 @@ def test_two_tabs_saving_one_question_lose_nothing_and_say_so(
     path = folder / "st-aidans-all-through.yaml"
     first, second = context.new_page(), context.new_page()
     key = _key(first, server, "st-aidans-all-through.yaml")
-    for tab in (first, second):
-        tab.goto(f"{server.base}/f/{key}/part/2")
     qid = "staff_trained_pct"
+    number = part_of(rubric, path, qid)
+    for tab in (first, second):
+        tab.goto(f"{server.base}/f/{key}/part/{number}")
     for tab, typed in ((first, "61"), (second, "62")):
         tab.locator(f"#v-{qid}").focus()
         tab.keyboard.press("ControlOrMeta+A")
@@ -341,13 +343,14 @@ def test_without_javascript_the_save_button_saves(
         page = context.new_page()
         page.goto(server.address)
         key = _key(page, server, "oakfield-primary.yaml")
-        page.goto(f"{server.base}/f/{key}/part/2")
         qid = "staff_aware_pct"
+        number = part_of(rubric, folder / "oakfield-primary.yaml", qid)
+        page.goto(f"{server.base}/f/{key}/part/{number}")
         page.locator(f"#v-{qid}").focus()
         page.keyboard.press("ControlOrMeta+A")
         page.keyboard.type("77")
         page.keyboard.press("Enter")  # submits the part, as the Save button does
-        page.wait_for_url(re.compile(r".*/part/2\?saved=1$"))
+        page.wait_for_url(re.compile(rf".*/part/{number}\?saved=1$"))
         assert "Saved: every answer in this part is in the file." in page.inner_text("#status")
         assert page.locator(f"#v-{qid}").input_value() == "77"
         answers = load_answers(folder / "oakfield-primary.yaml", rubric)

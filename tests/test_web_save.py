@@ -134,11 +134,10 @@ def test_a_wrong_value_is_refused_with_validates_message(
 
 
 def test_a_wrong_value_without_javascript_is_shown_beside_its_field(app: App) -> None:
-    key = app.key(RIVERSIDE)
     path = app.folder / RIVERSIDE
     before = path.read_bytes()
     answer = app.client.post(
-        f"/f/{key}/part/2",
+        app.part(RIVERSIDE, "staff_trained_pct"),
         data={
             "csrf": app.keys.csrf,
             "version": app.version(RIVERSIDE),
@@ -164,9 +163,9 @@ def test_a_wrong_value_without_javascript_is_shown_beside_its_field(app: App) ->
 
 
 def test_a_whole_part_without_javascript_saves_what_changed(app: App, rubric: Rubric) -> None:
-    key = app.key(RIVERSIDE)
     path = app.folder / RIVERSIDE
-    html = app.page(f"/f/{key}/part/1")
+    part = app.part(RIVERSIDE, "policy_ratified")
+    html = app.page(part)
     # The form as the browser would post it, untouched but for one answer.
     fields: list[tuple[str, str]] = []
     for tag in re.findall(r"<(?:input|textarea)[^>]*>(?:[^<]*</textarea>)?", html):
@@ -185,12 +184,12 @@ def test_a_whole_part_without_javascript_saves_what_changed(app: App, rubric: Ru
     fields = [(n, "yes" if n == "v:policy_ratified" else v) for n, v in fields]
     before = path.read_bytes()
     answer = app.client.post(
-        f"/f/{key}/part/1",
+        part,
         content=urlencode(fields),
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert answer.status_code == 303, answer.text[:2000]
-    assert answer.headers["location"] == f"/f/{key}/part/1?saved=1"
+    assert answer.headers["location"] == f"{part}?saved=1"
     assert _changed_lines(before, path.read_bytes()) == [
         "-    value: partly\n",
         "+    value: yes\n",
@@ -218,9 +217,8 @@ def test_a_file_changed_elsewhere_is_not_overwritten(app: App, rubric: Rubric) -
     assert body["theirs"] == {"staff_trained_pct": "59%"}
     assert path.read_bytes() == theirs
     # Without JavaScript: the page keeps the user's value and shows the file's beside it.
-    key = app.key(RIVERSIDE)
     page = app.client.post(
-        f"/f/{key}/part/2",
+        app.part(RIVERSIDE, "staff_trained_pct"),
         data={
             "csrf": app.keys.csrf,
             "version": version,

@@ -10,6 +10,8 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from esafety_audit.fill import questions_for
+from esafety_audit.loading import load_answers
 from esafety_audit.models import Rubric
 from esafety_audit.rollup import Job
 from esafety_audit.web.app import create_app
@@ -41,6 +43,11 @@ class App:
     def key(self, name: str) -> str:
         return self.workspace.open(self.folder / name).key
 
+    def part(self, name: str, qid: str) -> str:
+        """The address of the part of ``name`` that asks ``qid``."""
+        number = part_of(self.workspace.rubric, self.folder / name, qid)
+        return f"/f/{self.key(name)}/part/{number}"
+
     def page(self, path: str) -> str:
         answer = self.client.get(path)
         assert answer.status_code == 200, answer.text
@@ -56,6 +63,16 @@ class App:
         data = {"csrf": self.keys.csrf, "version": self.version(name), **fields}
         data.update(extra)
         return self.client.post(f"/f/{self.key(name)}/save", data=data)
+
+
+def part_of(rubric: Rubric, path: Path, qid: str) -> int:
+    """The number of the questionnaire's part that asks ``qid`` of the school in ``path``
+    (the question bank grows: no test counts on a part's number)."""
+    answers = load_answers(path, rubric)
+    for number, (_, questions) in enumerate(questions_for(rubric, answers), start=1):
+        if any(q.id == qid for q in questions):
+            return number
+    raise AssertionError(f"{qid} is not asked of {path.name}")
 
 
 def examples_copy(tmp_path: Path) -> Path:
