@@ -449,3 +449,10 @@ def test_ratings_and_the_self_reported_rule_are_said_once_when_every_framework_a
     ]
     kept, shared = shared_ratings(differ)
     assert shared == [] and [m.ratings for m in kept] == [["Green: 80%."], ["Green: 75%."]]
+
+
+def test_what_the_school_recorded_gives_a_ticked_count_not_every_label(mini: Rubric) -> None:
+    answers = {**GOOD, "ks4_topics": {"value": ["privacy"], "notes": "Year 10 only"}}
+    ctx = context_for(mini, answers, phase="secondary")
+    (recorded,) = [r for r in ctx.recorded if r.question == "ks4_topics"]
+    assert recorded.answer == "1 of 2 ticked"  # the criteria that read it name the ticks
