@@ -881,6 +881,55 @@ def fill(
         raise typer.Abort()  # exit code 130, as for Ctrl-C anywhere
 
 
+@app.command(cls=_Command)
+def serve(
+    target: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[FILE | FOLDER]",
+            help="An answers file to open, or a folder of them (a trust's or an LA's).",
+            show_default=False,
+        ),
+    ] = None,
+    port: Annotated[
+        int,
+        typer.Option(metavar="PORT", help="The port on 127.0.0.1 (default: any free one)."),
+    ] = 0,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Print the address but do not open a browser.")
+    ] = False,
+) -> None:
+    """Answer the review in the browser: a web app on this computer only (127.0.0.1)."""
+    try:
+        from .web.server import serve as run_server
+    except ImportError as exc:
+        from .web import INSTALL
+
+        raise UsageError(
+            f"serve needs the web extra ({exc.name} is not installed); install it with: "
+            f'{INSTALL}  (or pip install "esafety-audit[web]")'
+        ) from None
+    if target is not None and not target.exists():
+        raise UsageError(
+            f"{target} does not exist; give an answers file or a folder, or leave it out "
+            "to start a new review"
+        )
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port} is not a port; give 1 to 65535 (or 0 for any free one)")
+    from .rollup import Job
+
+    rubric = _rubric()
+    job = Job(_state["criteria"], _state["questions"], None)
+    if target is not None and target.is_file():
+        load_answers(target, rubric)  # its problems, as validate lists them, before starting
+    try:
+        run_server(rubric, job, target, port=port, open_browser=not no_browser, say=typer.echo)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on 127.0.0.1 port {port}: {exc.strerror}; choose another --port"
+        ) from None
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code; the one place errors are shown.
 

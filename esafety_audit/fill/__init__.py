@@ -8,6 +8,22 @@ rather not edit YAML.
 
 from __future__ import annotations
 
-from .session import Console, FileChangedError, Outcome, Summary, Terminal, fill_answers
+from .session import (
+    Console,
+    FileChangedError,
+    Outcome,
+    Summary,
+    Terminal,
+    fill_answers,
+    questions_for,
+)
 
-__all__ = ["Console", "FileChangedError", "Outcome", "Summary", "Terminal", "fill_answers"]
+__all__ = [
+    "Console",
+    "FileChangedError",
+    "Outcome",
+    "Summary",
+    "Terminal",
+    "fill_answers",
+    "questions_for",
+]

@@ -17,24 +17,21 @@ import shutil
 import stat
 import sys
 import textwrap
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any, Protocol
-
-import yaml
 
 from ..blank import placeholders
 from ..engine import school_key_stages
 from ..errors import EsafetyError, InputError, UsageError
 from ..io import atomic_write
 from ..loading import answers_from_document, load_answers
-from ..models import Answer, Answers, Question, Rubric
+from ..models import Answers, Question, Rubric
 from ..rules import suggest
-from ..yamlfile import YamlDocument, parse_yaml
+from ..yamlfile import parse_yaml
 from .answer import Unclear, as_typed, as_words, interpret, what_to_type
-from .edit import node_at, set_first_entry, set_value, yaml_forms
+from .change import AnswersText
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -164,6 +161,22 @@ _REQUIRED = ("name", "review_date")
 _KEEP, _SKIP, _BACK, _QUIT, _HELP, _CLEAR = "", "s", "b", "q", "?", "-"
 
 
+def questions_for(rubric: Rubric, answers: Answers) -> list[tuple[str, list[Question]]]:
+    """The parts of the questionnaire, by title, each with the questions that apply to
+    the school (its phase and key stages), in the question bank's order; a part with
+    none is left out."""
+    school = answers.school
+    stages = frozenset(school_key_stages(rubric, answers))
+    parts = [
+        (
+            section.title,
+            [q for q in section.questions if q.applies_to.matches(school.phase, stages)],
+        )
+        for section in rubric.bank.sections
+    ]
+    return [(title, questions) for title, questions in parts if questions]
+
+
 def fill_answers(
     path: Path,
     rubric: Rubric,
@@ -218,13 +231,10 @@ class _Session:
         self.bom = self.raw.startswith(_BOM)
         self.text = self.raw.removeprefix(_BOM).decode("utf-8")
         self.answers, self.data = self._load(self.text)
-        school = self.answers.school
-        stages = frozenset(school_key_stages(rubric, self.answers))
         self.questions = [
-            (section.title, q)
-            for section in rubric.bank.sections
-            for q in section.questions
-            if q.applies_to.matches(school.phase, stages)
+            (title, q)
+            for title, questions in questions_for(rubric, self.answers)
+            for q in questions
         ]
 
     # ------------------------------------------------------------------ reading
@@ -468,56 +478,16 @@ class _Session:
 
     def _check(self, item: _Item, candidate: Any) -> Any:
         """The typed value, checked by the loader exactly as in a file; or Unclear."""
-        qid = item.question.id
-        if item.school:
-            data = {**self.data, "school": {**self.data["school"], qid: candidate}}
-        else:
-            data = {**self.data, "answers": {qid: candidate}}
-        try:
-            checked = answers_from_document(YamlDocument(self.name, data), data, self.rubric)
-        except InputError as exc:
-            messages = [p.message.removeprefix(f"{qid}: ") for p in exc.problems]
-            raise Unclear("; ".join(messages)) from None
-        if item.school:
-            return getattr(checked.school, qid)
-        return checked.answers[qid].value
+        return self._current_text().check(item.question.id, candidate, school=item.school)
 
     def _save(self, item: _Item, value: Any) -> None:
-        qid = item.question.id
-        if item.school:
-            school = self.answers.school.model_copy(update={qid: value})
-            expected = self.answers.model_copy(update={"school": school})
-        else:
-            old = self.answers.answers.get(qid)
-            answer = old.model_copy(update={"value": value}) if old else Answer(value=value)
-            expected = self.answers.model_copy(
-                update={"answers": {**self.answers.answers, qid: answer}}
-            )
-        edit = self._editor(item)
-        for form in yaml_forms(value):
-            text = edit(form)
-            try:
-                loaded, data = self._load(text)
-            except InputError:
-                continue  # this way of writing it does not read back: try the next
-            if loaded == expected:
-                break
-        else:  # pragma: no cover - every value has a form that reads back
-            raise RuntimeError(f"could not write the answer to '{qid}' so that it reads back")
-        if text != self.text:  # the same answer again: nothing to write
-            self._write(text)
-        self.text, self.answers, self.data = text, loaded, data
+        changed = self._current_text().with_value(item.question.id, value, school=item.school)
+        if changed.text != self.text:  # the same answer again: nothing to write
+            self._write(changed.text)
+        self.text, self.answers, self.data = changed.text, changed.answers, changed.data
 
-    def _editor(self, item: _Item) -> Callable[[str], str]:
-        text, qid = self.text, item.question.id
-        if item.school:
-            return lambda form: set_value(text, ["school", qid], form)
-        node = node_at(text, ["answers", qid])
-        if isinstance(node, yaml.MappingNode) and node.value:  # the long form
-            if node_at(text, ["answers", qid, "value"]) is None:
-                return lambda form: set_first_entry(text, ["answers", qid], "value", form)
-            return lambda form: set_value(text, ["answers", qid, "value"], form)
-        return lambda form: set_value(text, ["answers", qid], form)
+    def _current_text(self) -> AnswersText:
+        return AnswersText(self.name, self.rubric, self.text, self.answers, self.data)
 
     def _write(self, text: str) -> None:
         try:
