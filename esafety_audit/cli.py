@@ -43,6 +43,7 @@ from .errors import (
 from .io import WRITTEN, atomic_write
 from .loading import iter_answer_files, load_answers, load_result, load_rubric
 from .models import Answers, Result, Rubric, SourceDocument
+from .traceability import traceability as traceability_table
 
 if TYPE_CHECKING:
     from .compare import Comparison
@@ -256,6 +257,11 @@ def assess(
         raise UsageError("--format json prints one result: give exactly one answers file")
     if previous is not None and len(paths) != 1:
         raise UsageError("--previous compares one school: give exactly one answers file")
+    if previous is not None and format is Format.json:
+        raise UsageError(
+            "--previous adds 'Since the last review' to the reports, not to the result JSON; "
+            f"for the comparison as JSON run: esafety-audit compare {previous} FILE --format json"
+        )
     # Check every file before writing anything, so that one bad file stops the run
     # cleanly; keep only each file's report name, so memory stays flat in the schools.
     problems: list[Problem] = []
@@ -456,9 +462,20 @@ def criteria(
     format: Annotated[
         Format, typer.Option("--format", help="text (a list) or json (every field).")
     ] = Format.text,
+    traceability: Annotated[
+        bool,
+        typer.Option(
+            "--traceability",
+            help="Print the traceability table (Markdown): each bullet of the NAHT advice "
+            "and the criteria that answer it, and the criteria citing other sources.",
+        ),
+    ] = False,
 ) -> None:
     """List the criteria the rubrics encode."""
     rubric = _rubric()
+    if traceability:
+        typer.echo(traceability_table(rubric, _state["criteria"]), nl=False)
+        return
     chosen = rubric.frameworks
     if framework is not None:
         _check_frameworks(rubric, [framework])
@@ -482,6 +499,7 @@ def criteria(
             "resources": [{"id": r, **f.resources[r].model_dump()} for r in c.resources],
             "currency": c.currency,
             "related": c.related,
+            "inspection_areas": c.inspection_areas,
         }
         for f in chosen
         for c in f.criteria

@@ -161,6 +161,7 @@ class _Scored:
             indicator=self.indicator,
             self_reported=self.self_reported,
             evidence_expected=c.evidence,
+            inspection_areas=list(c.inspection_areas),
         )
 
     def indicator_detail(self, scope: _Scope) -> LimitingIndicator:
@@ -708,6 +709,7 @@ def _gap(framework: Framework, s: _Scored, scope: _Scope, moves: list[Verdict]) 
         moves=moves,
         questions=scope.missing(c),
         self_reported=s.self_reported,
+        inspection_areas=list(c.inspection_areas),
     )
 
 
@@ -784,7 +786,9 @@ def answers_to_revisit(
             ):
                 added[qid] = None
         for qid in version.changed:
-            if qid in questions and qid in given:
+            # An answer naming only a retired choice reads as blank, but is still to revisit.
+            retired = qid in questions and qid in answers.answers and questions[qid].retired_choices
+            if qid in questions and (qid in given or retired):
                 changed[qid] = None
     return Revisit(
         written_against=written,

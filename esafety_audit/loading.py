@@ -240,16 +240,19 @@ def load_bank(folder: Path) -> tuple[QuestionBank, dict[str, Problem]]:
                 places.setdefault(question.id, qdoc.problem((*where, "id"), ""))
                 filed[section.id].append(question.model_copy(update={"section": section.id}))
     if not problems:
-        asked = {q.id for qs in filed.values() for q in qs}
-        problems.extend(_history_problems(bank, asked, doc))
+        filed_questions = [q for qs in filed.values() for q in qs]
+        problems.extend(_history_problems(bank, filed_questions, doc))
     if problems:
         raise InputError(problems)
     sections = [s.model_copy(update={"questions": filed[s.id]}) for s in bank.sections]
     return bank.model_copy(update={"sections": sections}), places
 
 
-def _history_problems(bank: QuestionBank, asked: set[str], doc: YamlDocument) -> list[Problem]:
+def _history_problems(
+    bank: QuestionBank, questions: list[Question], doc: YamlDocument
+) -> list[Problem]:
     """The history ends at this version and names only questions it can."""
+    asked = {q.id for q in questions}
     if not bank.history:
         return []
     problems = []
@@ -264,6 +267,17 @@ def _history_problems(bank: QuestionBank, asked: set[str], doc: YamlDocument) ->
         )
     seen: set[str] = set()
     gone = bank.removed()
+    changed = {qid for entry in bank.history for qid in entry.changed}
+    for question in questions:
+        if question.retired_choices and question.id not in changed:
+            problems.append(
+                doc.problem(
+                    ("history", len(bank.history) - 1, "changed"),
+                    f"question '{question.id}' has retired choices "
+                    f"({', '.join(question.retired_choices)}) but no version lists it as "
+                    "changed; add it to the 'changed' of the version that retired them",
+                )
+            )
     for i, entry in enumerate(bank.history):
         if entry.version in seen:
             problems.append(
@@ -303,6 +317,19 @@ def _question_problems(
     trouble = _choices_problem(question)
     if trouble:
         problems.append(doc.problem((*where, "type"), trouble))
+    for i, choice in enumerate(question.retired_choices):
+        if question.type not in _CHOICE_TYPES or choice in question.choice_ids():
+            problems.append(
+                doc.problem(
+                    (*where, "retired_choices", i),
+                    f"'{choice}' is retired but "
+                    + (
+                        "is still one of the choices; take it out of one list or the other"
+                        if question.type in _CHOICE_TYPES
+                        else f"a {question.type} question has no choices to retire"
+                    ),
+                )
+            )
     if question.absent and question.type not in _ABSENT_TYPES:
         problems.append(
             doc.problem(
@@ -641,11 +668,64 @@ def _load_rubric(criteria: Path, questionnaires: Path) -> Rubric:
             safeguarding = load_safeguarding(criteria / SAFEGUARDING_FILE, frameworks)
         except InputError as exc:
             problems.extend(exc.problems)
+    if common is not None and not problems:
+        for i, (framework, doc) in enumerate(zip(frameworks, docs, strict=True)):
+            found = _inspection_problems(framework, doc, common)
+            problems.extend(found)
+            if not found:
+                frameworks[i] = _with_inspection_areas(framework)
     if problems or common is None:
         raise InputError(problems)
     frameworks.sort(key=lambda f: (f.order, f.id))
     return Rubric(
         bank=bank, frameworks=_crosswalk(frameworks), common=common, safeguarding=safeguarding
+    )
+
+
+def _inspection_problems(framework: Framework, doc: YamlDocument, common: Common) -> list[Problem]:
+    """Every Ofsted evaluation area a framework names is declared in common.yaml, and
+    every criterion comes to at least one (its own, else its area's)."""
+    known = [a.id for a in common.inspection.areas]
+    problems: list[Problem] = []
+
+    def unknown(tags: Sequence[str], where: tuple[str | int, ...]) -> None:
+        for j, tag in enumerate(tags):
+            if tag not in known:
+                problems.append(
+                    doc.problem(
+                        (*where, j),
+                        f"unknown Ofsted evaluation area '{tag}'{suggest(tag, known)}; "
+                        f"declared in common.yaml: {', '.join(known)}",
+                    )
+                )
+
+    for i, area in enumerate(framework.areas):
+        unknown(area.inspection_areas, ("areas", i, "inspection_areas"))
+    tagged = {a.id: a.inspection_areas for a in framework.areas}
+    for i, c in enumerate(framework.criteria):
+        unknown(c.inspection_areas, ("criteria", i, "inspection_areas"))
+        if not c.inspection_areas and not tagged.get(c.area):
+            problems.append(
+                doc.problem(
+                    ("criteria", i, "area"),
+                    f"criterion '{c.id}' informs no Ofsted evaluation area: give its area "
+                    f"'{c.area}' an 'inspection_areas' list (or the criterion its own); "
+                    f"declared in common.yaml: {', '.join(known)}",
+                )
+            )
+    return problems
+
+
+def _with_inspection_areas(framework: Framework) -> Framework:
+    """Each criterion's Ofsted evaluation areas resolved: its own, else its area's."""
+    tagged = {a.id: a.inspection_areas for a in framework.areas}
+    return framework.model_copy(
+        update={
+            "criteria": [
+                c.model_copy(update={"inspection_areas": c.inspection_areas or tagged[c.area]})
+                for c in framework.criteria
+            ]
+        }
     )
 
 
@@ -682,6 +762,10 @@ def load_common(path: Path) -> Common:
     for i, pid in enumerate(ids):
         if ids.index(pid) != i:
             problems.append(doc.problem(("priorities", i, "priority"), f"'{pid}' is used twice"))
+    tags = [a.id for a in common.inspection.areas]
+    for i, tag in enumerate(tags):
+        if tags.index(tag) != i:
+            problems.append(doc.problem(("inspection", "areas", i, "id"), f"'{tag}' is used twice"))
     for key, allowed in (
         ("met_needs", set()),
         ("partly_needs", set()),
@@ -924,6 +1008,8 @@ def _choice(question: Question, value: Any) -> tuple[Any, str | None]:
         value = "yes" if value else "no"
     if isinstance(value, str) and value.strip().lower() in allowed:
         return value.strip().lower(), None
+    if isinstance(value, str) and value.strip().lower() in question.retired_choices:
+        return None, None  # an answer an earlier bank allowed: unanswered now, not refused
     return None, f"{_shown_value(value)} is not an allowed answer; use one of: {', '.join(allowed)}"
 
 
@@ -939,6 +1025,8 @@ def _choices(question: Question, value: Any) -> tuple[Any, str | None]:
     picked: list[str] = []
     for item in items:
         text = item.strip().lower() if isinstance(item, str) else item
+        if text in question.retired_choices:
+            continue  # an earlier bank offered it; read the answer without it
         if text not in allowed:
             return None, (
                 f"{_shown_value(item)} is not one of the choices: {', '.join(allowed)}; "

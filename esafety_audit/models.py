@@ -119,6 +119,12 @@ class Question(Strict):
         "date, number and percentage questions; each counts as the worst value",
     )
     future_dates: bool = False
+    retired_choices: list[Ident] = Field(
+        [],
+        description="Choices an earlier version of the bank offered and this one does not "
+        "(the question is in that version's `changed`): an answers file that still names one "
+        "is read without it and lists the question to revisit, rather than being refused",
+    )
     applies_to: AppliesTo = AppliesTo()
     section: str = ""
 
@@ -251,6 +257,9 @@ class Area(Strict):
     title: Text
     summary: str = ""
     challenge_questions: list[Text] = []
+    inspection_areas: list[Ident] = Field(
+        [], description="The Ofsted evaluation areas (common.yaml) this area's criteria inform"
+    )
 
 
 class Rule(Strict):
@@ -335,6 +344,16 @@ class Criterion(Strict):
         "tool's own reading of it (then give the rationale)",
     )
     rationale: str | None = Field(None, description="Why the tool's own thresholds are set so")
+    traces: list[DottedIdent] = Field(
+        [],
+        description="The bullets of a source document (criteria/sources/*.yaml) this "
+        "criterion answers; the traceability table is generated from them",
+    )
+    inspection_areas: list[Ident] = Field(
+        [],
+        description="The Ofsted evaluation areas it informs: its own, else its area's "
+        "(the loader fills them in)",
+    )
 
 
 class JudgementLevel(Strict):
@@ -510,11 +529,28 @@ class CommonWording(Strict):
     self_reported: Text = Field(description="The reason a claim is self-reported: {evidence}")
 
 
+class InspectionArea(Strict):
+    id: Ident
+    title: Text
+
+
+class Inspection(Strict):
+    """The current-Ofsted lens: the evaluation areas a criterion can inform."""
+
+    title: Text
+    source: Text
+    currency: Text = Field(description="What about the placing is not confirmed")
+    method: Text = Field(description="The report's method: how the tags are used, and no grade")
+    areas: Annotated[list[InspectionArea], Field(min_length=1)]
+
+
 class Common(Strict):
-    """What every framework shares: one order of importance for gaps, and shared words."""
+    """What every framework shares: one order of importance for gaps, shared words, and
+    the Ofsted evaluation areas criteria are tagged with."""
 
     priorities: Annotated[list[PriorityLevel], Field(min_length=1)]
     wording: CommonWording
+    inspection: Inspection
 
 
 def judgement_rank(judgement: Judgement | None) -> int:
@@ -647,6 +683,7 @@ class CriterionResult(ResultModel):
     indicator: IndicatorState | None = None  # for indicators of inadequate practice only
     self_reported: bool = False  # claimed without the evidence the criterion names
     evidence_expected: str | None = None
+    inspection_areas: list[str] = []  # the Ofsted evaluation areas it informs (common.yaml)
 
 
 class AreaResult(ResultModel):
@@ -701,6 +738,7 @@ class Gap(ResultModel):
     moves: list[Verdict] = []  # the verdicts closing this gap would change
     questions: list[str] = []  # for an unanswered gap: what to answer
     self_reported: bool = False
+    inspection_areas: list[str] = []  # the Ofsted evaluation areas it informs (common.yaml)
 
 
 class SchoolSummary(ResultModel):

@@ -207,15 +207,65 @@ def _by(value: Callable[[Any], Any], keyed: bool) -> Compare:
     return compare
 
 
+_ITEM_KEYS = ("id", "priority", "version")  # what names an entry of a list of settings
+
+
+def _item_key(items: Any) -> str | None:
+    """The key that names each entry of a list of mappings, if every entry has a distinct one."""
+    if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+        return None
+    for key in _ITEM_KEYS:
+        names = [i.get(key) for i in items]
+        if all(isinstance(n, str) for n in names) and len(set(names)) == len(names):
+            return key
+    return None
+
+
+def _deep_changes(name: str, old: Any, new: Any) -> list[FieldChange]:
+    """Each leaf of a settings block that differs, named by its path
+    (``priorities[urgent].label``), so that one changed word in a long block reads as
+    that word, not as the whole block twice. Lists of named entries that gained, lost or
+    reordered entries are reported as such, then their common entries are walked."""
+    old, new = _data(old), _data(new)
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = dict.fromkeys([*old, *new])
+        return [c for k in keys for c in _deep_changes(f"{name}.{k}", old.get(k), new.get(k))]
+    key = _item_key(old)
+    if key is not None and key == _item_key(new):
+        before = {i[key]: i for i in old}
+        after = {i[key]: i for i in new}
+        found: list[FieldChange] = []
+        if list(before) != list(after):
+            shape = _keyed_change(name, {k: k for k in before}, {k: k for k in after})
+            found += [shape] if shape is not None else []
+        return found + [
+            c
+            for k in after
+            if k in before
+            for c in _deep_changes(f"{name}[{k}]", before[k], after[k])
+        ]
+    change = _value_change(name, old, new)
+    return [change] if change is not None else []
+
+
 def _scoring(name: str, old: Framework, new: Framework) -> list[FieldChange]:
     """Each part of the scoring block on its own: thresholds, ratings, priorities, wording."""
-    a, b = old.scoring.model_dump(), new.scoring.model_dump()
-    found = (_value_change(f"{name}.{k}", a.get(k), b.get(k)) for k in dict.fromkeys([*a, *b]))
-    return [c for c in found if c is not None]
+    return _deep_changes(name, old.scoring, new.scoring)
+
+
+def _settings(name: str, old: Any, new: Any) -> list[FieldChange]:
+    """A rubric-wide settings file (common.yaml, safeguarding.yaml), leaf by leaf."""
+    return _deep_changes(name, getattr(old, name), getattr(new, name))
 
 
 def _fields(
-    old: Any, new: Any, order: Sequence[str], special: Mapping[str, Compare]
+    old: Any,
+    new: Any,
+    order: Sequence[str],
+    special: Mapping[str, Compare],
+    otherwise: Compare | None = None,
 ) -> list[FieldChange]:
     """Every field that differs: those in ``order`` first, then any others the model has
     (so that a field added to the models later is compared too), ids and children apart."""
@@ -224,7 +274,7 @@ def _fields(
         *(f for f in order if f in fields),
         *(f for f in fields if f not in order and f not in _APART),
     ]
-    return [c for name in names for c in special.get(name, _plain)(name, old, new)]
+    return [c for name in names for c in special.get(name, otherwise or _plain)(name, old, new)]
 
 
 _APART = frozenset({"id", "criteria", "questions"})  # the key itself, and children diffed apart
@@ -307,7 +357,9 @@ def bank_fields(old: QuestionBank, new: QuestionBank) -> list[FieldChange]:
 
 def rubric_fields(old: Rubric, new: Rubric) -> list[FieldChange]:
     """Settings of the rubric as a whole (beyond the bank and the frameworks) that differ."""
-    return _fields(old, new, (), {"bank": _none, "frameworks": _none})
+    return _fields(
+        old, new, ("common", "safeguarding"), {"bank": _none, "frameworks": _none}, _settings
+    )
 
 
 def _none(name: str, old: Any, new: Any) -> list[FieldChange]:

@@ -29,6 +29,7 @@ def _typed_value(question: Question) -> Any:
     ids = tuple(question.answer_choices() or ())
     if kind in ("yes_partly_no", "yes_no"):
         return Literal[ids] | bool  # true / false read as yes / no
+    ids += tuple(question.retired_choices)  # read as blank, as the loader does, not refused
     if kind == "single_choice":
         return Literal[ids]
     if kind == "multiple_choice":

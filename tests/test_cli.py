@@ -118,6 +118,14 @@ def test_usage_errors_exit_2(capsys, answers_file: Path) -> None:
     assert _cli(capsys, "no-such-command")[0] == 2
 
 
+def test_previous_with_json_is_refused_not_ignored(capsys, answers_file: Path) -> None:
+    code, out, err = _cli(
+        capsys, "assess", str(answers_file), "--format", "json", "--previous", str(answers_file)
+    )
+    assert code == 2 and out == ""
+    assert "esafety-audit compare" in err and "--format json" in err
+
+
 def test_init_writes_a_file_that_validates_as_is(capsys, tmp_path: Path) -> None:
     target = tmp_path / "new.yaml"
     code, _, _ = _cli(
@@ -146,6 +154,7 @@ def test_criteria_and_questions_json(capsys) -> None:
     rows = json.loads(out)
     assert {"id", "framework", "area", "kind", "statement", "source", "questions"} <= set(rows[0])
     assert rows[0]["questions"] == ["policy"]
+    assert rows[0]["inspection_areas"] == ["leadership_governance"]  # from its area
     code, out, _ = _cli(capsys, "questions", "--format", "json")
     questions = {q["id"]: q for q in json.loads(out)}
     assert questions["filtering"]["choices"] == ["none", "basic", "managed"]
@@ -202,6 +211,7 @@ def test_python_dash_m_from_another_folder(tmp_path: Path, answers_file: Path) -
         "dfe-filtering-monitoring",
         "dfe-cyber-security",
         "kcsie-online-safety",
+        "dfe-guidance-2024-2026",
     }
 
 

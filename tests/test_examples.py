@@ -78,7 +78,7 @@ def test_last_years_review_compares_with_this_years(rubric: Rubric) -> None:
     comparison = compare(before, after)
     assert comparison.judgement_change == "improved"  # shared logins made 2025 inadequate
     assert comparison.closed and comparison.overdue
-    assert comparison.rubric is not None  # 2025 used two frameworks; 2026 uses five
+    assert comparison.rubric is not None  # 2025 used two frameworks; 2026 uses six
     assert comparison.counts["new"] > 0
 
 
@@ -313,3 +313,28 @@ def test_blanking_any_one_answer_of_an_example_never_improves_anything(
             assert (f.score or 0) <= scores[f.id], (qid, f.id)
         if honest.safeguarding and honest.safeguarding.status == "not_met":
             assert result.safeguarding and result.safeguarding.status == "not_met", qid
+
+
+def test_the_examples_meet_the_2024_2026_guidance_as_described(rubric: Rubric) -> None:
+    """Oakfield meets the new guidance; Riverside is part-way with two questions still
+    open; St Aidan's has barely started, and its phones are among what an inspector would
+    meet first under attendance and behaviour."""
+    scores = {}
+    for name in EXPECTED:
+        result = evaluate(rubric, _example(rubric, name))
+        (new,) = [f for f in result.frameworks if f.id == "dfe-guidance-2024-2026"]
+        scores[name] = new.score
+        if name == "riverside-academy.yaml":
+            assert set(result.unanswered) == {"parent_meeting_letter", "nudification_covered"}
+        if name == "st-aidans-all-through.yaml":
+            behaviour = [g for g in result.gaps if "attendance_behaviour" in g.inspection_areas]
+            # the most pressing three, as the report names them: safeguarding first
+            top = [g.criterion for g in behaviour[:3]]
+            assert top[0] == "kcsie.child_on_child.online_abuse"
+            assert "dfe26.phones.phone_free_day" in top
+    oak, river, aidan = (
+        scores[n]
+        for n in ("oakfield-primary.yaml", "riverside-academy.yaml", "st-aidans-all-through.yaml")
+    )
+    assert oak is not None and river is not None and aidan is not None
+    assert oak >= 90 > river >= 40 > aidan

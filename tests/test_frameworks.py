@@ -145,7 +145,7 @@ sources:
     publisher: Meridian Vale Learning Trust
     published: "2026"
 areas:
-  - {id: oversight, title: Trust oversight}
+  - {id: oversight, title: Trust oversight, inspection_areas: [leadership_governance]}
 scoring:
   partly_credit: 0.5
   ratings:

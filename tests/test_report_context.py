@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -378,3 +379,90 @@ def test_the_comparison_view_does_not_import_the_report_context() -> None:
     assert "esafety_audit.reports.palette" in found  # the resolver sees its imports
     context = "esafety_audit.reports.context"
     assert not [m for m in found if m == context or m.startswith(f"{context}.")]
+
+
+def test_gaps_are_grouped_by_the_ofsted_evaluation_areas_they_inform(mini: Rubric) -> None:
+    answers = {**GOOD, "policy": "no", "reviewed": "2024-01-01", "trained_pct": 10}
+    result = evaluate(mini, make_answers(mini, answers))
+    # The result carries each criterion's areas, resolved from its rubric area.
+    tags = {c.id: c.inspection_areas for c in result.criteria}
+    assert tags["mini.policy.in_place"] == ["leadership_governance"]
+    assert tags["mini.safety.trained"] == ["personal_development"]
+    assert {g.criterion: g.inspection_areas for g in result.gaps}["mini.policy.reviewed"] == [
+        "leadership_governance"
+    ]
+    lens = build_context(result, mini).inspection
+    rows = {row.title: row for row in lens.rows}
+    # Only the areas this review's criteria inform, in common.yaml's order.
+    assert list(rows) == ["Leadership and governance", "Personal development and well-being"]
+    leadership = rows["Leadership and governance"]
+    assert leadership.count == 2
+    assert [g.gap for g in leadership.top] == ["Policy in place", "Policy reviewed"]
+    personal = rows["Personal development and well-being"]
+    assert next(g.gap for g in personal.top) == "Staff trained"
+    assert personal.count == sum("personal_development" in g.inspection_areas for g in result.gaps)
+    # The counts by priority add up to the gaps, each named by its level's label.
+    for row in lens.rows:
+        parts = [part.split(" ", 1) for part in row.counts.split(", ")]
+        assert sum(int(n) for n, _ in parts) == row.count
+        labels = [p.label.lower() for p in mini.common.priorities]
+        assert [labels.index(word) for _, word in parts] == sorted(
+            labels.index(word) for _, word in parts
+        )
+
+
+def test_the_ofsted_lens_names_at_most_three_gaps_and_counts_the_rest(mini: Rubric) -> None:
+    result = evaluate(mini, make_answers(mini, {}))
+    rows = {row.title: row for row in build_context(result, mini).inspection.rows}
+    personal = rows["Personal development and well-being"]
+    gaps = [g for g in result.gaps if "personal_development" in g.inspection_areas]
+    assert len(gaps) > 3
+    assert [g.gap.lower() for g in personal.top] == [g.title.lower() for g in gaps[:3]]
+    assert personal.more == len(gaps) - 3
+
+
+def test_the_method_says_the_ofsted_lens_gives_no_grade(mini: Rubric) -> None:
+    ctx = context_for(mini, GOOD)
+    assert "not a grade" in ctx.method.inspection
+    html = render_reports(evaluate(mini, make_answers(mini, GOOD)), mini)[".html"]
+    assert isinstance(html, str)
+    assert "cannot give that grade" in html
+
+
+def test_ratings_and_the_self_reported_rule_are_said_once_when_every_framework_agrees(
+    rubric: Rubric,
+) -> None:
+    from esafety_audit.reports.context.method import shared_ratings
+
+    # KCSIE asks for evidence from weight 2 (its claims are mostly ticks of what a policy
+    # says), so the shipped frameworks differ on that rule: each states its own.
+    shipped = build_context(evaluate(rubric, make_answers(rubric, {})), rubric).method
+    assert shipped.self_reported_shared is None
+    assert all(m.self_reported for m in shipped.frameworks)
+    # Where every framework agrees, the rule is said once.
+    rule = rubric.frameworks[0].scoring.self_reported
+    agreeing = rubric.model_copy(
+        update={
+            "frameworks": [
+                f.model_copy(
+                    update={"scoring": f.scoring.model_copy(update={"self_reported": rule})}
+                )
+                for f in rubric.frameworks
+            ]
+        }
+    )
+    result = evaluate(agreeing, make_answers(agreeing, {}))
+    method = build_context(result, agreeing).method
+    assert len(method.frameworks) > 1
+    assert method.ratings_shared[0].startswith("Green (strong): an area score of at least 75%")
+    assert all(m.ratings == [] for m in method.frameworks)
+    assert method.self_reported_shared is not None
+    assert all(m.self_reported is None for m in method.frameworks)
+    # Frameworks that rate differently keep their own bands and share none.
+    first, second = method.frameworks[:2]
+    differ = [
+        replace(first, ratings=["Green: 80%."]),
+        replace(second, ratings=["Green: 75%."]),
+    ]
+    kept, shared = shared_ratings(differ)
+    assert shared == [] and [m.ratings for m in kept] == [["Green: 80%."], ["Green: 75%."]]

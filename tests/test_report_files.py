@@ -128,6 +128,7 @@ def test_markdown_report_has_the_sections_in_order(mini: Rubric) -> None:
         "At a glance",
         "Indicators of inadequate practice",
         "Top priorities",
+        "Gaps by Ofsted evaluation area",
         "Action plan",
         "Questions governors might ask",
         "Criterion by criterion",

@@ -157,3 +157,69 @@ def test_a_broken_history_is_located(tmp_path: Path, history: str, message: str)
         load_rubric(*_bank(tmp_path, history))
     shown = [str(p) for p in caught.value.problems]
     assert any("bank.yaml:" in s and message in s for s in shown), shown
+
+
+def _retire(questions: Path, question: str, retired: str) -> None:
+    """Give a question of the copied bank `retired_choices`, as a bank update would."""
+    path = questions / "questions" / "q.yaml"
+    text = path.read_text(encoding="utf-8")
+    block, flow = f"      - id: {question}\n", f"      - {{id: {question}, "
+    if block in text:
+        text = text.replace(block, f"{block}        retired_choices: [{retired}]\n", 1)
+    else:
+        assert flow in text
+        text = text.replace(flow, f"{flow}retired_choices: [{retired}], ", 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_an_answer_naming_a_retired_choice_is_read_without_it_and_listed(
+    tmp_path: Path, capsys
+) -> None:
+    criteria, questions = _bank(tmp_path, HISTORY.replace("[filtering]", "[filtering, ks4_topics]"))
+    _retire(questions, "filtering", "isp_only")
+    _retire(questions, "ks4_topics", "old_topic")
+    rubric = load_rubric(criteria, questions)
+    path = tmp_path / "school.yaml"
+    text = (
+        "school: {name: Oak, phase: secondary, review_date: 2026-11-20}\n"
+        'question_bank_version: "0.1"\n'
+        "answers:\n  filtering: isp_only\n  ks4_topics: [privacy, old_topic]\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    answers = load_answers(path, rubric)
+    assert answers.answers["ks4_topics"].value == ["privacy"]  # read without the retired one
+    assert answers.answers["filtering"].value is None  # nothing left to read: unanswered
+    found = answers_to_revisit(rubric, answers)
+    assert found is not None and found.changed == ["filtering", "ks4_topics"]
+    code = run(["--criteria", str(criteria), "--questions", str(questions), "validate", str(path)])
+    assert code == 0
+    assert "Answers to revisit: 2 answered questions have changed:" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == text  # validate only reads
+    # A retired choice is not a choice a school may still pick in a current file.
+    current = make_answers(rubric, {"ks4_topics": ["privacy", "old_topic"]})
+    assert current.answers["ks4_topics"].value == ["privacy"]
+
+
+@pytest.mark.parametrize(
+    ("question", "retired", "history", "message"),
+    [
+        ("filtering", "basic", HISTORY, "'basic' is retired but is still one of the choices"),
+        ("lead_name", "someone", HISTORY, "a text question has no choices to retire"),
+        (
+            "filtering",
+            "isp_only",
+            HISTORY.replace("changed: [filtering]", "changed: []"),
+            "question 'filtering' has retired choices (isp_only) but no version lists it as "
+            "changed",
+        ),
+    ],
+)
+def test_a_wrong_retired_choice_is_located(
+    tmp_path: Path, question: str, retired: str, history: str, message: str
+) -> None:
+    criteria, questions = _bank(tmp_path, history)
+    _retire(questions, question, retired)
+    with pytest.raises(InputError) as caught:
+        load_rubric(criteria, questions)
+    shown = [str(p) for p in caught.value.problems]
+    assert any(".yaml:" in s and message in s for s in shown), shown

@@ -456,7 +456,7 @@ def test_a_new_framework_brings_its_own_columns(
     text = (crit / "mini.yaml").read_text(encoding="utf-8")
     second = text.replace("id: mini\n", "id: second\n", 1).replace("id: mini.", "id: second.")
     second = second.replace("title: Mini framework", "title: Second framework")
-    second = second.replace("{id: safety, title: Safety}", "{id: safety, title: Keeping safe}")
+    second = second.replace("{id: safety, title: Safety,", "{id: safety, title: Keeping safe,")
     (crit / "second.yaml").write_text(second, encoding="utf-8")
     args = ["--criteria", str(crit), "--questions", str(ques), "rollup", str(schools)]
     code = run([*args, "-o", str(tmp_path / "out")])

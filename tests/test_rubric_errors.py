@@ -196,3 +196,92 @@ def test_a_resource_link_must_be_a_web_or_mail_address(tmp_path: Path) -> None:
         "criteria/mini.yaml:47:28: 'javascript:alert(1)' is not a web address; give one starting "
         "with https:// (or mailto:) [resources.help.url]"
     ]
+
+
+# --------------------------------------------------------------------------- the Ofsted lens
+
+
+def test_an_unknown_ofsted_evaluation_area_suggests_one(tmp_path: Path) -> None:
+    found = _break(
+        tmp_path,
+        "criteria/mini.yaml",
+        "inspection_areas: [personal_development]",
+        "inspection_areas: [personal_developmnt]",
+    )
+    assert len(found) == 1
+    assert found[0].startswith(
+        "criteria/mini.yaml:9:52: unknown Ofsted evaluation area 'personal_developmnt'; "
+        "did you mean 'personal_development'?; declared in common.yaml: leadership_governance, "
+    )
+    assert found[0].endswith("[areas[1].inspection_areas[0]]")
+
+
+def test_a_criterion_that_informs_no_ofsted_evaluation_area_is_named(tmp_path: Path) -> None:
+    found = _break(
+        tmp_path,
+        "criteria/mini.yaml",
+        "{id: policy, title: Policy, inspection_areas: [leadership_governance]}",
+        "{id: policy, title: Policy}",
+    )
+    assert [f.split(": criterion")[0] for f in found] == [
+        "criteria/mini.yaml:50:11",
+        "criteria/mini.yaml:62:11",
+    ]
+    assert (
+        "criterion 'mini.policy.in_place' informs no Ofsted evaluation area: give its "
+        in (found[0])
+    )
+    assert found[0].endswith("[criteria[0].area]")
+
+
+def test_a_criterion_may_name_its_own_ofsted_evaluation_areas(tmp_path: Path) -> None:
+    criteria, questions = copy_rubric(tmp_path)
+    path = criteria / "mini.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "{id: policy, title: Policy, inspection_areas: [leadership_governance]}",
+        "{id: policy, title: Policy}",
+    )
+    text = text.replace(
+        "    action: Write a policy.\n",
+        "    action: Write a policy.\n    inspection_areas: [attendance_behaviour, inclusion]\n",
+    )
+    text = text.replace(
+        "    action: Review it.\n", "    action: Review it.\n    inspection_areas: [inclusion]\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    rubric = load_rubric(criteria, questions)
+    tags = {c.id: c.inspection_areas for c in rubric.criteria()}
+    assert tags["mini.policy.in_place"] == ["attendance_behaviour", "inclusion"]
+    assert tags["mini.policy.reviewed"] == ["inclusion"]
+    assert tags["mini.safety.trained"] == ["personal_development"]  # its area's
+
+
+def test_an_ofsted_evaluation_area_declared_twice(tmp_path: Path) -> None:
+    criteria, questions = copy_rubric(tmp_path)
+    shipped = Path(__file__).parent.parent / "criteria" / "common.yaml"
+    text = shipped.read_text(encoding="utf-8")
+    old = "    - id: inclusion\n      title: Inclusion\n"
+    assert old in text
+    text = text.replace(old, old.replace("inclusion\n", "achievement\n", 1), 1)
+    (criteria / "common.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_rubric(criteria, questions)
+    found = [str(p).replace(str(tmp_path) + "/", "") for p in caught.value.problems]
+    assert len(found) == 1
+    assert found[0].startswith("criteria/common.yaml:")
+    assert found[0].endswith("'achievement' is used twice [inspection.areas[5].id]")
+
+
+def test_a_criterions_own_ofsted_evaluation_area_is_checked_too(tmp_path: Path) -> None:
+    found = _break(
+        tmp_path,
+        "criteria/mini.yaml",
+        "    action: Review it.\n",
+        "    action: Review it.\n    inspection_areas: [behaviour]\n",
+    )
+    assert len(found) == 1
+    assert found[0].startswith(
+        "criteria/mini.yaml:71:24: unknown Ofsted evaluation area 'behaviour'; "
+    )
+    assert found[0].endswith("[criteria[1].inspection_areas[0]]")

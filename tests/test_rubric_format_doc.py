@@ -48,6 +48,8 @@ WRITTEN = [
     models.GapSelector,
     models.PriorityLevel,
     models.CommonWording,
+    models.InspectionArea,
+    models.Inspection,
     models.Common,
 ]
 

@@ -133,6 +133,7 @@ def summary(diff: RubricDiff) -> dict[str, Any]:
         "new": bank.new_version,
         "fields": [f.field for f in bank.fields],
     }
+    found["settings"] = [f.field for f in diff.settings]
     return found
 
 
@@ -146,6 +147,7 @@ def expected_summary(case: dict[str, Any], found: dict[str, Any]) -> dict[str, A
         "new": bank.get("new", found["question_bank"]["new"]),
         "fields": bank.get("fields", []),
     }
+    result["settings"] = wanted.get("settings", [])
     return result
 
 
@@ -165,12 +167,15 @@ def backwards(summary_: dict[str, Any]) -> dict[str, Any]:
         }
     bank = summary_["question_bank"]
     swapped["question_bank"] = {**bank, "old": bank["new"], "new": bank["old"]}
+    swapped["settings"] = summary_["settings"]
     return swapped
 
 
 def field_change(diff: RubricDiff, detail: dict[str, Any]) -> FieldChange:
     if detail.get("bank"):
         fields = diff.question_bank.fields
+    elif detail.get("settings"):
+        fields = diff.settings
     else:
         group, key = next(
             (g, k)
@@ -322,13 +327,13 @@ def test_questions_to_revisit_are_the_new_and_those_whose_meaning_changed(
         [
             {"file": "questionnaires/questions/30-naht.yaml", "question": "trip_phones"}
             | {"set": {"label": "Trip phones", "help": "Any trip."}},
-            {"file": "questionnaires/questions/20-ofsted.yaml", "question": "online_safety_lead"}
-            | {"set": {"prompt": "Who leads on online safety, and who deputises?"}},
+            {"file": "questionnaires/questions/20-ofsted.yaml", "question": "lead_role_defined"}
+            | {"set": {"prompt": "Which of these are written down for the online-safety lead?"}},
         ],
     )
     diff = diff_rubrics(old, load(relabelled))
-    assert [q.id for q in diff.questions.changed] == ["online_safety_lead", "trip_phones"]
-    assert diff.questions_to_revisit() == ["online_safety_lead"]
+    assert [q.id for q in diff.questions.changed] == ["lead_role_defined", "trip_phones"]
+    assert diff.questions_to_revisit() == ["lead_role_defined"]
 
 
 def test_text_of_an_empty_diff_says_so() -> None:
@@ -337,3 +342,16 @@ def test_text_of_an_empty_diff_says_so() -> None:
         "Rubric changes from a to b\n\n"
         "No changes: the frameworks, criteria and questions are the same in both folders.\n"
     )
+
+
+def test_a_list_of_named_settings_reports_entries_added_and_then_each_changed_leaf() -> None:
+    from esafety_audit.rubricdiff import _deep_changes
+
+    old = {"levels": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]}
+    new = {
+        "levels": [{"id": "a", "label": "A!"}, {"id": "c", "label": "C"}, {"id": "b", "label": "B"}]
+    }
+    shape, leaf = _deep_changes("common", old, new)
+    assert (shape.field, shape.added, shape.removed) == ("common.levels", ["c"], [])
+    assert (leaf.field, leaf.old, leaf.new) == ("common.levels[a].label", "A", "A!")
+    assert _deep_changes("common", old, old) == []

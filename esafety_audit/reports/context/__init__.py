@@ -30,6 +30,7 @@ from .criteria import (
 )
 from .gates import build_gates, build_self_reported
 from .glance import BAR_WIDTH, CHART_TOP, FIRST_QUESTIONS, ROW_HEIGHT, build_cover, build_glance
+from .inspection import GAPS_PER_AREA, build_inspection
 from .lookup import Lookup, key_stage_name, optional_rich, rating_badge
 from .method import build_challenge, build_method, build_self_reported_note
 from .plan import TOP_PRIORITIES, build_action_row, with_last_years_plan
@@ -56,6 +57,9 @@ from .views import (
     Gates,
     Glance,
     Incomplete,
+    InspectionGap,
+    InspectionLens,
+    InspectionRow,
     LimitingView,
     Method,
     MethodFramework,
@@ -79,6 +83,7 @@ __all__ = [
     "CHART_TOP",
     "FIRST_QUESTIONS",
     "FREE_TEXT_SHOWN",
+    "GAPS_PER_AREA",
     "ROW_HEIGHT",
     "STRENGTHS",
     "TOP_PRIORITIES",
@@ -103,6 +108,9 @@ __all__ = [
     "Gates",
     "Glance",
     "Incomplete",
+    "InspectionGap",
+    "InspectionLens",
+    "InspectionRow",
     "LimitingView",
     "Lookup",
     "Method",
@@ -150,6 +158,7 @@ def build_context(
         curriculum=build_curriculum(result, look),
         actions=actions,
         challenge=build_challenge(look),
+        inspection=build_inspection(result, look),
         method=build_method(result, look),
         strengths=build_strengths(look),
         board=build_board(result, actions),

@@ -3,6 +3,8 @@ its sources, and what the tool decided for itself."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ...models import Framework, Result, level_label
 from ..palette import anchor
 from ..text import join_words, rich, sentence_case
@@ -199,10 +201,33 @@ _PERSONAL_DATA = (
 )
 
 
+def shared_ratings(frameworks: list[MethodFramework]) -> tuple[list[MethodFramework], list[str]]:
+    """The area ratings said once when every framework rates its areas alike (each
+    framework then lists none), else each framework's own and nothing shared."""
+    bands = {tuple(m.ratings) for m in frameworks}
+    if len(frameworks) < 2 or len(bands) != 1:
+        return frameworks, []
+    return [replace(m, ratings=[]) for m in frameworks], list(bands.pop())
+
+
+def shared_self_reported(
+    frameworks: list[MethodFramework],
+) -> tuple[list[MethodFramework], str | None]:
+    """What a claim without evidence earns, said once when every framework agrees."""
+    rules = {m.self_reported for m in frameworks}
+    if len(frameworks) < 2 or len(rules) != 1 or None in rules:
+        return frameworks, None
+    return [replace(m, self_reported=None) for m in frameworks], rules.pop()
+
+
 def build_method(result: Result, look: Lookup) -> Method:
     questions = look.rubric.bank.questions()
+    frameworks, ratings = shared_ratings([_method_framework(f) for f in look.frameworks])
+    frameworks, self_reported = shared_self_reported(frameworks)
     return Method(
-        frameworks=[_method_framework(f) for f in look.frameworks],
+        frameworks=frameworks,
+        ratings_shared=ratings,
+        self_reported_shared=self_reported,
         priorities=_priorities(look),
         tool_thresholds=_tool_thresholds(look),
         safeguarding=_safeguarding_method(look),
@@ -210,6 +235,7 @@ def build_method(result: Result, look: Lookup) -> Method:
         unanswered=[UnansweredQuestion(q, questions[q].label) for q in result.unanswered],
         personal_data=list(_PERSONAL_DATA),
         revisit=_revisit(result, look),
+        inspection=" ".join(look.rubric.common.inspection.method.split()),
     )
 
 

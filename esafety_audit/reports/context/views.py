@@ -393,6 +393,8 @@ class RevisitView:
 @dataclass(frozen=True)
 class Method:
     frameworks: list[MethodFramework]
+    ratings_shared: list[str]  # the area ratings, when every framework's are the same
+    self_reported_shared: str | None  # what a claim without evidence earns, when all agree
     priorities: list[str]  # the one priority scale, in order
     tool_thresholds: list[ToolThreshold]
     safeguarding: list[str]  # how safeguarding (online) is decided, and what it caps
@@ -400,6 +402,7 @@ class Method:
     unanswered: list[UnansweredQuestion]
     personal_data: list[str]
     revisit: RevisitView | None
+    inspection: str  # how gaps are grouped by Ofsted evaluation area, and why no grade
 
 
 @dataclass(frozen=True)
@@ -425,6 +428,32 @@ class Board:
 
 
 @dataclass(frozen=True)
+class InspectionGap:
+    priority: str
+    priority_tone: str
+    gap: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class InspectionRow:
+    """One Ofsted evaluation area: how many open gaps inform it, and the most pressing."""
+
+    title: str
+    count: int
+    counts: str  # by priority, in the scale's order ("2 urgent, 1 high")
+    top: list[InspectionGap]
+    more: int  # open gaps not named
+
+
+@dataclass(frozen=True)
+class InspectionLens:
+    title: str
+    rows: list[InspectionRow]
+    note: str  # what about the placing is unconfirmed
+
+
+@dataclass(frozen=True)
 class ReportContext:
     title: str
     print_header: str  # on every printed page: the school and the review date
@@ -437,6 +466,7 @@ class ReportContext:
     curriculum: Curriculum
     actions: list[ActionRow]
     challenge: list[ChallengeArea]
+    inspection: InspectionLens
     method: Method
     strengths: list[Strength]
     board: Board
