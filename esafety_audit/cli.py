@@ -9,6 +9,7 @@ something goes wrong: problems in their files (exit 2, no traceback), bad usage
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import io
 import json
@@ -26,6 +27,7 @@ import typer
 from typer.core import TyperArgument, TyperCommand
 
 from . import __version__
+from .coverage import VERDICT_WORDS, coverage_markdown, item_rows
 from .engine import answers_to_revisit, evaluate
 from .errors import (
     EXIT_BAD_INPUT,
@@ -43,6 +45,7 @@ from .errors import (
 from .io import WRITTEN, atomic_write
 from .loading import iter_answer_files, load_answers, load_result, load_rubric
 from .models import Answers, Result, Rubric, SourceDocument
+from .rules import suggest
 from .traceability import traceability as traceability_table
 
 if TYPE_CHECKING:
@@ -470,11 +473,23 @@ def criteria(
             "and the criteria that answer it, and the criteria citing other sources.",
         ),
     ] = False,
+    maps_to: Annotated[
+        str | None,
+        typer.Option(
+            "--maps-to",
+            metavar="ID",
+            help="List the items of another review tool (e.g. 360-degree-safe) with the "
+            "criteria covering each and the verdict.",
+        ),
+    ] = None,
 ) -> None:
     """List the criteria the rubrics encode."""
     rubric = _rubric()
     if traceability:
         typer.echo(traceability_table(rubric, _state["criteria"]), nl=False)
+        return
+    if maps_to is not None:
+        _maps_to(rubric, maps_to, format)
         return
     chosen = rubric.frameworks
     if framework is not None:
@@ -500,6 +515,10 @@ def criteria(
             "currency": c.currency,
             "related": c.related,
             "inspection_areas": c.inspection_areas,
+            "serves": [
+                {"framework": ext.id, "item": item.id, "covers": covers}
+                for ext, item, covers in rubric.serves(c.id)
+            ],
         }
         for f in chosen
         for c in f.criteria
@@ -513,6 +532,68 @@ def criteria(
             typer.echo(f"  {c.id:<58} {c.kind:<21} {c.title}")
             if c.related:  # the crosswalk: the same evidence serves these criteria too
                 typer.echo(f"      related: {', '.join(c.related)}")
+            serves = rubric.serves(c.id)
+            if serves:  # the external cross-reference, read from the criterion's side
+                shown = ", ".join(
+                    f"{ext.id}:{item.id}" + (" (partly)" if covers == "partly" else "")
+                    for ext, item, covers in serves
+                )
+                typer.echo(f"      serves: {shown}")
+
+
+def _maps_to(rubric: Rubric, external_id: str, format: Format) -> None:
+    known = [f.id for f in rubric.external]
+    if external_id not in known:
+        raise UsageError(
+            f"unknown review tool '{external_id}'{suggest(external_id, known)}; "
+            f"known: {', '.join(known) or 'none'}"
+        )
+    external = rubric.external_framework(external_id)
+    rows = item_rows(rubric, external)
+    if format is Format.json:
+        _print_json(
+            {
+                "id": external.id,
+                "title": external.title,
+                "publisher": external.publisher,
+                "edition": external.edition,
+                "url": external.url,
+                "counts": external.counts(),
+                "items": [dataclasses.asdict(row) for row in rows],
+            }
+        )
+        return
+    counts = external.counts()
+    typer.echo(
+        f"{external.title} ({external.id}, {external.edition}): {len(rows)} items, "
+        f"{counts['covered']} covered, {counts['partly']} partly, "
+        f"{counts['not_covered']} not covered"
+    )
+    for row in rows:
+        mark = " (reconstructed)" if row.reconstructed else ""
+        typer.echo(f"  {row.id:<34} {VERDICT_WORDS[row.verdict]:<12} {row.title}{mark}")
+        for served in row.served_by:
+            part = " (partly)" if served.covers == "partly" else ""
+            typer.echo(f"      {served.criterion}{part}")
+
+
+@app.command(cls=_Command)
+def coverage(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the table to this file (else print it)."
+        ),
+    ] = None,
+) -> None:
+    """The coverage table of other review tools (360 degree safe, the LGfL audit, the
+    UKCIS governors' questions) by this tool's criteria, as Markdown (docs/coverage.md)."""
+    text = coverage_markdown(_rubric())
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    atomic_write(_absolute(output), text)
+    typer.echo(f"wrote {output}")
 
 
 def _source_title(sources: list[SourceDocument], document: str) -> str:

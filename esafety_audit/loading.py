@@ -26,6 +26,7 @@ from .models import (
     Answers,
     Common,
     Criterion,
+    ExternalFramework,
     FiledQuestions,
     Framework,
     Question,
@@ -613,6 +614,7 @@ def _rubric_files(criteria: Path, questionnaires: Path) -> list[Path]:
         questionnaires / "bank.yaml",
         *sorted((questionnaires / "questions").glob("*.yaml")),
         *sorted(f for f in criteria.glob("*.yaml") if f.name != COMMON_FILE),
+        *sorted((criteria / EXTERNAL_FOLDER).glob("*.yaml")),
         _common_file(criteria),
     ]
 
@@ -674,11 +676,21 @@ def _load_rubric(criteria: Path, questionnaires: Path) -> Rubric:
             problems.extend(found)
             if not found:
                 frameworks[i] = _with_inspection_areas(framework)
+    external: list[ExternalFramework] = []
+    if not problems:
+        try:
+            external = load_external(criteria / EXTERNAL_FOLDER, frameworks)
+        except InputError as exc:
+            problems.extend(exc.problems)
     if problems or common is None:
         raise InputError(problems)
     frameworks.sort(key=lambda f: (f.order, f.id))
     return Rubric(
-        bank=bank, frameworks=_crosswalk(frameworks), common=common, safeguarding=safeguarding
+        bank=bank,
+        frameworks=_crosswalk(frameworks),
+        common=common,
+        safeguarding=safeguarding,
+        external=external,
     )
 
 
@@ -733,6 +745,9 @@ def _with_inspection_areas(framework: Framework) -> Framework:
 # decided, and what every framework shares (the one priority scale, shared words).
 SAFEGUARDING_FILE = "safeguarding.yaml"
 COMMON_FILE = "common.yaml"
+# Other review tools and question sets schools use, each item listing the criteria that
+# serve it (criteria/external/*.yaml): not frameworks this tool scores against.
+EXTERNAL_FOLDER = "external"
 _NOT_FRAMEWORKS = (SAFEGUARDING_FILE, COMMON_FILE)
 
 
@@ -821,6 +836,91 @@ def load_safeguarding(path: Path, frameworks: Sequence[Framework]) -> Safeguardi
     if problems:
         raise InputError(problems)
     return rules
+
+
+def load_external(folder: Path, frameworks: Sequence[Framework]) -> list[ExternalFramework]:
+    """The external frameworks in ``folder`` (none if it is missing), every criterion id
+    they name checked against the rubric's criteria."""
+    owner = {c.id: f.id for f in frameworks for c in f.criteria}
+    problems: list[Problem] = []
+    found: list[ExternalFramework] = []
+    seen: dict[str, str] = {}
+    for file in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        doc, data = _read_mapping(file, "an external framework: id, title, groups and items")
+        external = _validate(ExternalFramework, data, doc, problems)
+        if external is None:
+            continue
+        here = _external_problems(external, doc, owner)
+        if external.id in seen:
+            here.append(
+                doc.problem(
+                    ("id",),
+                    f"external framework id '{external.id}' is also used by {seen[external.id]}",
+                )
+            )
+        seen.setdefault(external.id, doc.name)
+        problems.extend(here)
+        if not here:
+            found.append(external)
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def _external_problems(
+    external: ExternalFramework, doc: YamlDocument, owner: Mapping[str, str]
+) -> list[Problem]:
+    problems = []
+    groups = [g.id for g in external.groups]
+    items: set[str] = set()
+    for i, item in enumerate(external.items):
+        at: tuple[str | int, ...] = ("items", i)
+        if item.id in items:
+            problems.append(doc.problem((*at, "id"), f"item id '{item.id}' is used twice"))
+        items.add(item.id)
+        if item.group not in groups:
+            problems.append(
+                doc.problem(
+                    (*at, "group"),
+                    f"unknown group '{item.group}'{suggest(item.group, groups)}; "
+                    f"groups: {', '.join(groups)}",
+                )
+            )
+        named: set[str] = set()
+        for j, served in enumerate(item.served_by):
+            where = (*at, "served_by", j)
+            if served.criterion not in owner:
+                problems.append(
+                    doc.problem(
+                        (*where, "criterion"),
+                        f"unknown criterion '{served.criterion}'"
+                        f"{suggest(served.criterion, sorted(owner))}",
+                    )
+                )
+            elif served.criterion in named:
+                problems.append(
+                    doc.problem(
+                        (*where, "criterion"), f"criterion '{served.criterion}' is listed twice"
+                    )
+                )
+            named.add(served.criterion)
+            if served.covers == "partly" and not (served.argument or "").strip():
+                problems.append(
+                    doc.problem(
+                        (*where, "covers"),
+                        "a criterion that covers an item only partly needs an 'argument' "
+                        "saying what of the item it leaves out",
+                    )
+                )
+            if served.covers == "full" and served.argument is not None:
+                problems.append(
+                    doc.problem(
+                        (*where, "argument"),
+                        "an 'argument' is for 'covers: partly'; a criterion that covers the "
+                        "item in full needs none",
+                    )
+                )
+    return problems
 
 
 def _related_problems(

@@ -566,6 +566,76 @@ def level_label(frameworks: Sequence[Framework], level: Judgement | None) -> str
     )
 
 
+# --------------------------------------------------------------------------- external frameworks
+
+Covers = Literal["full", "partly"]
+Coverage = Literal["covered", "partly", "not_covered"]
+ExternalId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+
+class ServedBy(Strict):
+    """A criterion of ours that serves an external item, fully or in part (then say why
+    only in part)."""
+
+    criterion: DottedIdent
+    covers: Covers = "full"
+    argument: str | None = Field(
+        None, description="With covers: partly, what the item asks that the criterion does not"
+    )
+
+
+class ExternalItem(Strict):
+    id: ExternalId
+    group: ExternalId = Field(description="The element, section or part it sits in")
+    title: Text = Field(description="The item's title in our own words (no copied text)")
+    reconstructed: bool = Field(
+        False, description="True where the item's wording could not be checked at its source"
+    )
+    served_by: list[ServedBy] = []
+
+
+class ExternalGroup(Strict):
+    """An element, section or part of the external framework; ``questions`` are questions
+    for governors in our own words, drawn from this part of the document."""
+
+    id: ExternalId
+    title: Text
+    reconstructed: bool = False
+    questions: list[Text] = []
+
+
+class ExternalFramework(Strict):
+    """Another review tool or question set that schools use, its items and which of our
+    criteria serve each: the one source of truth for the cross-reference."""
+
+    id: ExternalId
+    title: Text
+    publisher: Text
+    edition: Text
+    url: Url | None = None
+    cite_as: Text = Field(description="How the report cites it in a few words")
+    verified: Text = Field(description="What of the item list could be checked, and where")
+    groups: list[ExternalGroup]
+    items: list[ExternalItem]
+
+    def group(self, group_id: str) -> ExternalGroup:
+        return next(g for g in self.groups if g.id == group_id)
+
+    def verdict(self, item: ExternalItem, criteria: set[str] | None = None) -> Coverage:
+        """Covered when a criterion serves the item fully, partly when only in part, not
+        covered when none does; ``criteria`` limits it to those criterion ids."""
+        served = [s for s in item.served_by if criteria is None or s.criterion in criteria]
+        if any(s.covers == "full" for s in served):
+            return "covered"
+        return "partly" if served else "not_covered"
+
+    def counts(self, criteria: set[str] | None = None) -> dict[Coverage, int]:
+        found: dict[Coverage, int] = {"covered": 0, "partly": 0, "not_covered": 0}
+        for item in self.items:
+            found[self.verdict(item, criteria)] += 1
+        return found
+
+
 class Rubric(BaseModel):
     """Everything a review is scored against: the frameworks and the question bank."""
 
@@ -575,6 +645,23 @@ class Rubric(BaseModel):
     frameworks: list[Framework]
     common: Common
     safeguarding: Safeguarding | None = None
+    external: list[ExternalFramework] = []
+
+    def external_framework(self, external_id: str) -> ExternalFramework:
+        for framework in self.external:
+            if framework.id == external_id:
+                return framework
+        raise KeyError(external_id)
+
+    def serves(self, criterion_id: str) -> list[tuple[ExternalFramework, ExternalItem, Covers]]:
+        """The external items a criterion serves: the cross-reference read the other way."""
+        return [
+            (f, item, s.covers)
+            for f in self.external
+            for item in f.items
+            for s in item.served_by
+            if s.criterion == criterion_id
+        ]
 
     def framework(self, framework_id: str) -> Framework:
         for framework in self.frameworks:

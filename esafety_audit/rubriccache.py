@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 from . import __version__
 from .errors import InputError
 from .infile import read_input
-from .models import Common, Framework, QuestionBank, Rubric, Safeguarding
+from .models import Common, ExternalFramework, Framework, QuestionBank, Rubric, Safeguarding
 
 ENV = "ESAFETY_AUDIT_CACHE_DIR"
 # The modules whose code decides what a loaded, checked rubric is: in a source checkout
@@ -44,6 +44,7 @@ class _Rest(BaseModel):
     frameworks: list[Framework]
     common: Common
     safeguarding: Safeguarding | None = None
+    external: list[ExternalFramework] = []
 
 
 def cache_dir() -> Path | None:
@@ -88,7 +89,11 @@ def load(entry: str) -> Rubric | None:
     except (InputError, OSError, ValueError, ValidationError):
         return None  # absent, unreadable or corrupt: loaded from the YAML and written again
     return Rubric(
-        bank=bank, frameworks=rest.frameworks, common=rest.common, safeguarding=rest.safeguarding
+        bank=bank,
+        frameworks=rest.frameworks,
+        common=rest.common,
+        safeguarding=rest.safeguarding,
+        external=rest.external,
     )
 
 
@@ -98,7 +103,10 @@ def store(entry: str, rubric: Rubric) -> None:
     if folder is None:
         return
     rest = _Rest(
-        frameworks=rubric.frameworks, common=rubric.common, safeguarding=rubric.safeguarding
+        frameworks=rubric.frameworks,
+        common=rubric.common,
+        safeguarding=rubric.safeguarding,
+        external=rubric.external,
     )
     text = rubric.bank.model_dump_json() + "\n" + rest.model_dump_json()
     with contextlib.suppress(OSError):

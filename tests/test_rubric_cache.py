@@ -89,3 +89,21 @@ def test_the_cache_is_safe_to_delete_or_to_be_unwritable(
     assert _load(criteria, questions) == first
     monkeypatch.setenv(rubriccache.ENV, "off")
     assert _load(criteria, questions) == first
+
+
+def test_the_external_review_tools_are_cached_and_keyed(
+    folders: tuple[Path, Path, Path],
+) -> None:
+    criteria, questions, cache = folders
+    first = _load(criteria, questions)
+    assert [f.id for f in first.external] == ["360-degree-safe", "lgfl-audit", "ukcis-governors"]
+    again = _load(criteria, questions)
+    assert again.external == first.external
+    path = criteria / "external" / "lgfl-audit.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("edition: February 2025", "edition: March 2025"),
+        encoding="utf-8",
+    )
+    changed = _load(criteria, questions)
+    assert changed.external_framework("lgfl-audit").edition == "March 2025"
+    assert len(list(cache.glob("rubric-*.json"))) == 2

@@ -32,7 +32,12 @@ from .gates import build_gates, build_self_reported
 from .glance import BAR_WIDTH, CHART_TOP, FIRST_QUESTIONS, ROW_HEIGHT, build_cover, build_glance
 from .inspection import GAPS_PER_AREA, build_inspection
 from .lookup import Lookup, key_stage_name, optional_rich, rating_badge
-from .method import build_challenge, build_method, build_self_reported_note
+from .method import (
+    build_challenge,
+    build_governor_questions,
+    build_method,
+    build_self_reported_note,
+)
 from .plan import TOP_PRIORITIES, build_action_row, with_last_years_plan
 from .summary import STRENGTHS, build_board, build_strengths
 from .views import (
@@ -159,6 +164,7 @@ def build_context(
         actions=actions,
         challenge=build_challenge(look),
         inspection=build_inspection(result, look),
+        governor_questions=build_governor_questions(look),
         method=build_method(result, look),
         strengths=build_strengths(look),
         board=build_board(result, actions),

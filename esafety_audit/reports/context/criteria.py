@@ -172,15 +172,25 @@ def clip(text: str, limit: int = FREE_TEXT_SHOWN) -> Clipped:
 def build_recorded(result: Result, look: Lookup) -> list[RecordedView]:
     """Every answer that carries evidence or notes, once, in question-bank order."""
     notes = {a.question: a for c in result.criteria for a in c.answers if a.evidence or a.notes}
-    return [_recorded_view(notes[qid]) for qid in look.rubric.bank.questions() if qid in notes]
+    questions = look.rubric.bank.questions()
+    return [
+        _recorded_view(notes[qid], many=q.type == "multiple_choice")
+        for qid, q in questions.items()
+        if qid in notes
+    ]
 
 
-def _recorded_view(note: AnswerNote) -> RecordedView:
+def _recorded_view(note: AnswerNote, *, many: bool) -> RecordedView:
+    answer = note.answer if note.answer is not None else "Not answered"
+    if many:
+        # "3 of 7 ticked (a, b, c)": the count is enough beside the school's own words;
+        # the criteria that read the answer name what was ticked.
+        answer = answer.split(" (", 1)[0]
     return RecordedView(
         question=note.question,
         anchor=anchor("recorded", note.question),
         label=note.label,
-        answer=note.answer if note.answer is not None else "Not answered",
+        answer=answer,
         evidence=clip(note.evidence) if note.evidence else None,
         notes=clip(note.notes) if note.notes else None,
     )

@@ -12,6 +12,8 @@ from .lookup import Lookup, optional_rich, rating_badge
 from .views import (
     ChallengeArea,
     CurrencyNote,
+    ExternalCoverage,
+    GovernorQuestionSet,
     Method,
     MethodFramework,
     RevisitView,
@@ -40,6 +42,52 @@ def build_challenge(look: Lookup) -> list[ChallengeArea]:
                         questions=list(area.challenge_questions),
                     )
                 )
+    return found
+
+
+def _challenged(look: Lookup) -> list[tuple[str, str]]:
+    """The (framework, area) pairs the challenge section lists, in its order."""
+    return [
+        (framework.id, area.id)
+        for framework in look.frameworks
+        for area in framework.areas
+        if (scored := look.areas[(framework.id, area.id)]).rating in ("amber", "red")
+        or (scored.gate and (scored.counts["not_met"] or scored.counts["unanswered"]))
+    ]
+
+
+def build_governor_questions(look: Lookup) -> list[GovernorQuestionSet]:
+    """Questions from the parts of another review tool's questions (the UKCIS governors'
+    questions) that the amber and red areas' criteria serve, each part once, in the
+    document's order, cited; empty when no area is amber or red."""
+    challenged = _challenged(look)
+    found = []
+    for external in look.rubric.external:
+        for group in external.groups:
+            if not group.questions:
+                continue
+            areas = [
+                look.area_title(fid, aid)
+                for fid, aid in challenged
+                if any(
+                    look.criteria[s.criterion].area == aid
+                    for item in external.items
+                    if item.group == group.id
+                    for s in item.served_by
+                    if s.criterion in look.criteria and look.criteria[s.criterion].framework == fid
+                )
+            ]
+            if not areas:
+                continue
+            found.append(
+                GovernorQuestionSet(
+                    title=group.title,
+                    source=external.cite_as,
+                    reconstructed=group.reconstructed,
+                    areas=areas,
+                    questions=list(group.questions),
+                )
+            )
     return found
 
 
@@ -236,7 +284,26 @@ def build_method(result: Result, look: Lookup) -> Method:
         personal_data=list(_PERSONAL_DATA),
         revisit=_revisit(result, look),
         inspection=" ".join(look.rubric.common.inspection.method.split()),
+        external=_external_coverage(look),
     )
+
+
+def _external_coverage(look: Lookup) -> list[ExternalCoverage]:
+    """How the criteria of the frameworks used in this review cover each external tool."""
+    used = set(look.criteria)
+    rows = []
+    for external in look.rubric.external:
+        counts = external.counts(used)
+        rows.append(
+            ExternalCoverage(
+                title=external.cite_as,
+                items=len(external.items),
+                covered=counts["covered"],
+                partly=counts["partly"],
+                not_covered=counts["not_covered"],
+            )
+        )
+    return rows
 
 
 def _revisit(result: Result, look: Lookup) -> RevisitView | None:

@@ -341,6 +341,29 @@ class ChallengeArea:
 
 
 @dataclass(frozen=True)
+class GovernorQuestionSet:
+    """Questions for governors from one part of another review tool's questions (the UKCIS
+    governors' questions), offered because areas rated amber or red serve that part."""
+
+    title: str  # the part of the document, e.g. "Part One: Policies"
+    source: str  # the document it comes from, with its edition, in a few words
+    reconstructed: bool  # the part's title could not be checked at the source
+    areas: list[str]  # the amber and red areas whose criteria serve this part
+    questions: list[str]
+
+
+@dataclass(frozen=True)
+class ExternalCoverage:
+    """One row of the method section's table: how this review covers another review tool."""
+
+    title: str  # how the report cites it: publisher, name and edition in a few words
+    items: int
+    covered: int
+    partly: int
+    not_covered: int
+
+
+@dataclass(frozen=True)
 class SourceView:
     title: str
     publisher: str
@@ -403,6 +426,7 @@ class Method:
     personal_data: list[str]
     revisit: RevisitView | None
     inspection: str  # how gaps are grouped by Ofsted evaluation area, and why no grade
+    external: list[ExternalCoverage]  # how this review covers 360 degree safe and the like
 
 
 @dataclass(frozen=True)
@@ -467,6 +491,7 @@ class ReportContext:
     actions: list[ActionRow]
     challenge: list[ChallengeArea]
     inspection: InspectionLens
+    governor_questions: list[GovernorQuestionSet]
     method: Method
     strengths: list[Strength]
     board: Board
