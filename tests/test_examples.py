@@ -237,6 +237,7 @@ def test_a_special_school_with_no_filtering_has_the_urgent_gap_first(rubric: Rub
     oakfield = _example(rubric, "oakfield-primary.yaml")
     answers = {q: a.model_dump() for q, a in oakfield.answers.items()}
     answers["filtering_provision"] = "none"
+    answers["fm_filter_coverage"] = []  # the DfE standards' coverage question agrees: nothing
     school = {**oakfield.school.model_dump(), "phase": "special"}
     result = evaluate(rubric, make_answers(rubric, answers, **school))
     first = result.gaps[0]
