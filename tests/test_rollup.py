@@ -130,6 +130,25 @@ def test_a_folder_rolls_up_every_school_and_writes_three_files(
     assert digest(schools) == before  # the answers files are only read
 
 
+def test_a_school_whose_indicator_is_not_checked_is_named_beside_those_found(
+    capsys: pytest.CaptureFixture[str], schools: Path, tmp_path: Path
+) -> None:
+    # Elm is Ash with its filtering unanswered: the indicator on filtering is not checked.
+    school(schools, "e", "Elm Primary", ASH.replace("  filtering: managed\n", ""), "100005")
+    code, out, err = cli(capsys, "rollup", str(schools), "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    assert out.startswith("Rolled up 4 schools: ")
+    assert (
+        "1 with an indicator of inadequate practice, 1 with one not checked (unanswered).\n" in out
+    )
+    data = json.loads((tmp_path / "out" / "rollup.json").read_text(encoding="utf-8"))
+    assert data["summary"]["with_indicator_not_checked"] == 1
+    page = (tmp_path / "out" / "rollup.html").read_text(encoding="utf-8")
+    unchecked = page.split('id="unchecked-title"')[1].split("</section>")[0]
+    assert "Elm Primary" in unchecked and "1 indicator not checked" in unchecked
+    assert "Ash Primary" not in unchecked and "Cedar Academy" not in unchecked
+
+
 def test_invalid_files_are_reported_with_their_place_and_the_others_still_go_through(
     capsys: pytest.CaptureFixture[str], schools: Path, tmp_path: Path
 ) -> None:
@@ -263,6 +282,7 @@ def test_json_holds_every_school_with_its_judgement_score_and_areas(rolled: Path
         },
         "safeguarding": {"met": 0, "not_met": 0, "not_assessed": 0},  # mini has no rules
         "with_limiting": 1,
+        "with_indicator_not_checked": 0,
         "other_question_bank": 0,
     }
     ash, beech, cedar = data["schools"]

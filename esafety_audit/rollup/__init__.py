@@ -113,7 +113,12 @@ def summary(found: Rollup) -> list[str]:
     schools = len(found.rows)
     lines = [
         f"Rolled up {schools:,} school{'s' if schools != 1 else ''}: {counts}; "
-        f"{len(found.limiting()):,} with an indicator of inadequate practice."
+        f"{len(found.limiting()):,} with an indicator of inadequate practice"
+        + (
+            f", {len(found.unchecked()):,} with one not checked (unanswered)."
+            if found.unchecked()
+            else "."
+        )
     ]
     if found.other_bank:
         lines.append(

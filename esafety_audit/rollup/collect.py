@@ -412,6 +412,11 @@ class Rollup:
         found.sort(key=lambda g: (g.priority_rank, -g.schools, -g.not_met, order[g.criterion.id]))
         return found
 
+    def unchecked(self) -> list[SchoolRow]:
+        """The schools where an indicator of inadequate practice is not checked (its
+        questions unanswered): silence never takes a school off the list of concerns."""
+        return [row for row in self.rows if row.not_checked]
+
     def limiting(self) -> list[SchoolRow]:
         """Schools where an indicator of inadequate practice was found, in table order."""
         return [row for row in self.rows if row.limiting]

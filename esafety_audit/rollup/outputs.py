@@ -109,6 +109,7 @@ def _json_head(rollup: Rollup) -> dict[str, Any]:
             "judgements": rollup.judgement_counts(),
             "safeguarding": rollup.safeguarding_counts(),
             "with_limiting": len(rollup.limiting()),
+            "with_indicator_not_checked": len(rollup.unchecked()),
             "other_question_bank": rollup.other_bank,
         },
         "skipped": rollup.skipped,
@@ -287,6 +288,7 @@ class Page:
     legend: list[tuple[Badge, str]]  # rating badge, what it means
     tables: list[Table]
     limiting: list[LimitedSchool]  # the schools with an indicator of inadequate practice
+    unchecked: list[tuple[str, str, int]]  # name, file, indicators not checked
     gaps: list[GapLine]
     gaps_total: int
     skipped: list[str]  # the names of the files skipped (their places are in the JSON)
@@ -322,6 +324,7 @@ def page(rollup: Rollup, script: str) -> Page:
             *(_framework_table(rollup, i) for i in range(len(shape.frameworks))),
         ],
         limiting=[LimitedSchool(s.name, _file_name(s.file), s.limiting) for s in rollup.limiting()],
+        unchecked=[(s.name, _file_name(s.file), s.not_checked) for s in rollup.unchecked()],
         gaps=[_gap_line(rollup, n, g) for n, g in enumerate(rollup.common_gaps(), 1)][
             :COMMON_GAPS_SHOWN
         ],
