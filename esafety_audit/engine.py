@@ -433,10 +433,12 @@ class _Scope:
         reasons = [*met.reasons, *(partly.reasons if partly else ())]
         if partly is not None and partly.value is True:
             return "partly_met", reasons
-        # Unanswered only when the school answered none of what the rule reads; with
-        # some answers but not enough to show the criterion met, it is not met. So an
-        # improved answer can never turn a criterion from not met into unanswered.
-        if met.value is None and not any(q in self.ctx.answers for q in rule.questions()):
+        # Unanswered only when the school answered none of what met and partly read (the
+        # `applies` question only says the criterion applies: answering it answers
+        # nothing else); with some answers but not enough to show the criterion met, it
+        # is not met. So an improved answer never turns not met into unanswered.
+        scored = [*rule.met.questions(), *(rule.partly.questions() if rule.partly else ())]
+        if met.value is None and not any(q in self.ctx.answers for q in scored):
             return "unanswered", reasons
         return "not_met", reasons
 
